@@ -1,0 +1,38 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Cupola",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "cupola", targets: ["cupola"]),
+        .library(name: "CupolaCore", targets: ["CupolaCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
+        .systemLibrary(name: "CExif", pkgConfig: "libexif", providers: [.apt(["libexif-dev"])]),
+        .target(name: "CCupolaShim", dependencies: ["CVips", "CExif"]),
+        .target(
+            name: "CupolaCore",
+            dependencies: [
+                "CCupolaShim", "CVips", "CExif",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        // Synthetic frames with real EXIF blocks, for Samples/ and the tests.
+        .target(name: "CupolaFixtures", dependencies: ["CCupolaShim", "CVips", "CExif"]),
+        .executableTarget(
+            name: "cupola",
+            dependencies: ["CupolaCore", "CupolaFixtures", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "CupolaCoreTests", dependencies: ["CupolaCore", "CupolaFixtures"]),
+    ]
+)

@@ -1,0 +1,217 @@
+#include "CCupolaShim.h"
+#include <string.h>
+#include <libexif/exif-utils.h>
+
+int cupola_vips_start(const char *argv0, int concurrency) {
+    if (VIPS_INIT(argv0))
+        return -1;
+    // Only the loaders we mean to read; content sniffing would otherwise reach
+    // ImageMagick, SVG, PDF and other untrusted parsers.
+    vips_block_untrusted_set(TRUE);
+    vips_cache_set_max(0);
+    vips_concurrency_set(concurrency);
+    return 0;
+}
+
+int cupola_vips_header(const void *buf, size_t len, VipsImage **out, const char **loader) {
+    const char *name = vips_foreign_find_load_buffer(buf, len);
+    if (!name)
+        return -1;
+    *loader = name;
+    *out = vips_image_new_from_buffer(buf, len, "", "access", VIPS_ACCESS_SEQUENTIAL, NULL);
+    return *out ? 0 : -1;
+}
+
+int cupola_vips_thumbnail_buffer(const void *buf, size_t len, int width, int height, VipsImage **out) {
+    return vips_thumbnail_buffer((void *) buf, len, out, width,
+        "height", height, "size", VIPS_SIZE_DOWN, "fail_on", VIPS_FAIL_ON_TRUNCATED, NULL);
+}
+
+int cupola_vips_thumbnail_image(VipsImage *in, int width, int height, VipsImage **out) {
+    return vips_thumbnail_image(in, out, width, "height", height, "size", VIPS_SIZE_DOWN, NULL);
+}
+
+int cupola_vips_to_srgb(VipsImage *in, VipsImage **out) {
+    VipsInterpretation target = in->Bands < 3 ? VIPS_INTERPRETATION_B_W : VIPS_INTERPRETATION_sRGB;
+    VipsImage *converted = NULL;
+    if (vips_colourspace(in, &converted, target, NULL))
+        return -1;
+    if (converted->BandFmt == VIPS_FORMAT_UCHAR) {
+        *out = converted;
+        return 0;
+    }
+    int result = vips_cast(converted, out, VIPS_FORMAT_UCHAR, NULL);
+    g_object_unref(converted);
+    return result;
+}
+
+int cupola_vips_jpegsave(VipsImage *in, int quality, void **buf, size_t *len) {
+    return vips_jpegsave_buffer(in, buf, len, "Q", quality, "strip", TRUE, "optimize_coding", TRUE, NULL);
+}
+
+int cupola_vips_webpsave(VipsImage *in, int quality, void **buf, size_t *len) {
+    return vips_webpsave_buffer(in, buf, len, "Q", quality, "strip", TRUE, NULL);
+}
+
+int cupola_vips_jpegsave_keep(VipsImage *in, int quality, void **buf, size_t *len) {
+    return vips_jpegsave_buffer(in, buf, len, "Q", quality, NULL);
+}
+
+int cupola_vips_synthesise(int width, int height, VipsImage **out) {
+    VipsImage *x = NULL, *y = NULL, *sum = NULL, *bands = NULL, *marked = NULL;
+    VipsImage *parts[3];
+    int result = -1;
+    if (vips_xyz(&x, width, height, NULL))
+        goto done;
+    // Three bands from the coordinates: a colour gradient that shows any flip or rotation.
+    if (vips_extract_band(x, &parts[0], 0, NULL))
+        goto done;
+    if (vips_extract_band(x, &parts[1], 1, NULL)) {
+        g_object_unref(parts[0]);
+        goto done;
+    }
+    if (vips_add(parts[0], parts[1], &parts[2], NULL)) {
+        g_object_unref(parts[0]);
+        g_object_unref(parts[1]);
+        goto done;
+    }
+    result = vips_bandjoin(parts, &bands, 3, NULL);
+    for (int i = 0; i < 3; i++)
+        g_object_unref(parts[i]);
+    if (result)
+        goto done;
+    result = -1;
+    double scale[3] = {255.0 / width, 255.0 / height, 255.0 / (width + height)};
+    double offset[3] = {0, 0, 0};
+    if (vips_linear(bands, &sum, scale, offset, 3, NULL))
+        goto done;
+    // A white block in the top-left corner marks which way is up.
+    double white[3] = {255, 255, 255};
+    marked = vips_image_copy_memory(sum);
+    if (!marked)
+        goto done;
+    if (vips_draw_rect(marked, white, 3, 0, 0, width / 4, height / 4, "fill", TRUE, NULL)) {
+        g_object_unref(marked);
+        goto done;
+    }
+    result = vips_cast(marked, out, VIPS_FORMAT_UCHAR, NULL);
+    g_object_unref(marked);
+    if (!result)
+        vips_image_set_int(*out, "interpretation", VIPS_INTERPRETATION_sRGB);
+done:
+    if (x) g_object_unref(x);
+    if (bands) g_object_unref(bands);
+    if (sum) g_object_unref(sum);
+    return result;
+}
+
+int cupola_vips_set_exif(VipsImage *image, const unsigned char *exif, size_t len, int orientation) {
+    if (exif && len > 0)
+        vips_image_set_blob_copy(image, VIPS_META_EXIF_NAME, exif, len);
+    if (orientation > 0)
+        vips_image_set_int(image, VIPS_META_ORIENTATION, orientation);
+    return 0;
+}
+
+ExifContent *cupola_exif_ifd(ExifData *data, int ifd) {
+    if (!data || ifd < 0 || ifd >= EXIF_IFD_COUNT)
+        return NULL;
+    return data->ifd[ifd];
+}
+
+ExifData *cupola_exif_parse(const unsigned char *buf, unsigned int len) {
+    ExifData *data = exif_data_new();
+    if (!data)
+        return NULL;
+    // The defaults add mandatory tags, rewrite values and drop tags libexif does not know:
+    // a reader must see the block as the camera wrote it.
+    exif_data_unset_option(data, EXIF_DATA_OPTION_IGNORE_UNKNOWN_TAGS);
+    exif_data_unset_option(data, EXIF_DATA_OPTION_FOLLOW_SPECIFICATION);
+    exif_data_set_option(data, EXIF_DATA_OPTION_DONT_CHANGE_MAKER_NOTE);
+    exif_data_load_data(data, buf, len);
+    return data;
+}
+
+static ExifEntry *cupola_exif_new_entry(ExifData *data, int ifd, int tag, ExifFormat format, unsigned long components) {
+    ExifContent *content = cupola_exif_ifd(data, ifd);
+    if (!content)
+        return NULL;
+    ExifEntry *old = exif_content_get_entry(content, (ExifTag) tag);
+    if (old)
+        exif_content_remove_entry(content, old);
+    ExifEntry *entry = exif_entry_new();
+    if (!entry)
+        return NULL;
+    entry->tag = (ExifTag) tag;
+    entry->format = format;
+    entry->components = components;
+    entry->size = exif_format_get_size(format) * components;
+    entry->data = calloc(1, entry->size ? entry->size : 1);
+    if (!entry->data) {
+        exif_entry_unref(entry);
+        return NULL;
+    }
+    exif_content_add_entry(content, entry);
+    exif_entry_unref(entry);
+    return entry;
+}
+
+int cupola_exif_set_ascii(ExifData *data, int ifd, int tag, const char *value) {
+    size_t n = strlen(value) + 1;
+    ExifEntry *entry = cupola_exif_new_entry(data, ifd, tag, EXIF_FORMAT_ASCII, n);
+    if (!entry)
+        return -1;
+    memcpy(entry->data, value, n);
+    return 0;
+}
+
+int cupola_exif_set_short(ExifData *data, int ifd, int tag, unsigned short value) {
+    ExifEntry *entry = cupola_exif_new_entry(data, ifd, tag, EXIF_FORMAT_SHORT, 1);
+    if (!entry)
+        return -1;
+    exif_set_short(entry->data, exif_data_get_byte_order(data), value);
+    return 0;
+}
+
+int cupola_exif_set_rationals(ExifData *data, int ifd, int tag, const unsigned int *pairs, int count) {
+    ExifEntry *entry = cupola_exif_new_entry(data, ifd, tag, EXIF_FORMAT_RATIONAL, count);
+    if (!entry)
+        return -1;
+    for (int i = 0; i < count; i++) {
+        ExifRational r = {pairs[2 * i], pairs[2 * i + 1]};
+        exif_set_rational(entry->data + 8 * i, exif_data_get_byte_order(data), r);
+    }
+    return 0;
+}
+
+int cupola_exif_save(ExifData *data, unsigned char **buf, unsigned int *len) {
+    exif_data_save_data(data, buf, len);
+    return *buf ? 0 : -1;
+}
+
+int cupola_fixture_store_oriented(VipsImage *upright, int orientation, VipsImage **out) {
+    // A viewer applies: 2 flip-h, 3 rot180, 4 flip-v, 5 transpose, 6 rot90 cw, 7 transverse,
+    // 8 rot270 cw. Storing applies the inverse of each.
+    VipsImage *step = NULL;
+    int result;
+    switch (orientation) {
+    case 2: return vips_flip(upright, out, VIPS_DIRECTION_HORIZONTAL, NULL);
+    case 3: return vips_rot(upright, out, VIPS_ANGLE_D180, NULL);
+    case 4: return vips_flip(upright, out, VIPS_DIRECTION_VERTICAL, NULL);
+    case 5:
+        if (vips_rot(upright, &step, VIPS_ANGLE_D90, NULL))
+            return -1;
+        result = vips_flip(step, out, VIPS_DIRECTION_HORIZONTAL, NULL);
+        g_object_unref(step);
+        return result;
+    case 6: return vips_rot(upright, out, VIPS_ANGLE_D270, NULL);
+    case 7:
+        if (vips_rot(upright, &step, VIPS_ANGLE_D270, NULL))
+            return -1;
+        result = vips_flip(step, out, VIPS_DIRECTION_HORIZONTAL, NULL);
+        g_object_unref(step);
+        return result;
+    case 8: return vips_rot(upright, out, VIPS_ANGLE_D90, NULL);
+    default: return vips_copy(upright, out, NULL);
+    }
+}

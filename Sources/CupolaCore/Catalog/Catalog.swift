@@ -1,0 +1,70 @@
+/// The library's state: every source file, its outcome, its frame and renditions.
+///
+/// SQLite is the embedded implementation; a shared PostgreSQL catalog is planned, so the pipeline
+/// sees only this protocol and no SQL.
+public protocol Catalog: Sendable {
+    /// Every source recorded under a SOURCE folder, keyed by path bytes.
+    func sources(under root: FilePathBytes) throws(CatalogError) -> [FilePathBytes: SourceRecord]
+    func source(at path: FilePathBytes) throws(CatalogError) -> SourceRecord?
+    /// Which source holds each rendition stem, keyed by `StemKey`.
+    func stemOwners() throws(CatalogError) -> [StemKey: FilePathBytes]
+
+    /// Marks sources as being decoded, before any C library touches them.
+    func markProcessing(_ sources: [SourceRecord], isolated: Bool) throws(CatalogError)
+    /// Records an ingested frame and its renditions in one transaction.
+    func commit(_ frame: CatalogFrame) throws(CatalogError)
+    /// Records a rejected or failed source with its reason; any frame it had is removed.
+    func commitOutcome(_ source: SourceRecord) throws(CatalogError) -> CatalogFrame?
+    /// Updates the stat of a source whose content did not change.
+    func refresh(_ source: SourceRecord) throws(CatalogError)
+    /// Forgets sources; returns their frames so their renditions can be removed.
+    func remove(_ paths: [FilePathBytes]) throws(CatalogError) -> [CatalogFrame]
+
+    func frames(inGallery id: String) throws(CatalogError) -> [CatalogFrame]
+    func galleries() throws(CatalogError) -> [GallerySummary]
+    /// Sources that are rejected or failed, with their reasons.
+    func problems() throws(CatalogError) -> [SourceRecord]
+
+    /// Start-up recovery after a killed run: `processing` becomes `suspect`, and an `isolated`
+    /// source (it was decoded alone and the process still died) is rejected for good.
+    func recoverInterrupted() throws(CatalogError) -> (suspects: Int, poisoned: [SourceRecord])
+    func sources(in state: SourceState) throws(CatalogError) -> [SourceRecord]
+
+    func recordRun(_ run: RunRecord) throws(CatalogError)
+    func lastRun() throws(CatalogError) -> RunRecord?
+}
+
+/// A rendition file stem within one gallery: unique across the library.
+public struct StemKey: Hashable, Sendable {
+    public let gallery: String
+    public let stem: String
+}
+
+/// One finished run, for `status`.
+public struct RunRecord: Sendable, Hashable, Codable {
+    public var command: String
+    public var finished: String
+    public var exitCode: Int32
+    public var summary: String
+
+    public init(command: String, finished: String, exitCode: Int32, summary: String) {
+        self.command = command
+        self.finished = finished
+        self.exitCode = exitCode
+        self.summary = summary
+    }
+}
+
+public enum CatalogError: Error, CustomStringConvertible, Sendable {
+    case damaged(path: String, detail: String)
+    case cannotOpen(path: String, detail: String)
+    case io(detail: String)
+
+    public var description: String {
+        switch self {
+        case .damaged(let path, let detail): return "\(path): catalog is damaged (\(detail)); restore it from a backup or move it aside to rebuild"
+        case .cannotOpen(let path, let detail): return "\(path): cannot open catalog (\(detail))"
+        case .io(let detail): return "catalog: \(detail)"
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+
+/// Where a source file stands in the catalog.
+public enum SourceState: String, Sendable, Codable {
+    case ingested
+    /// The input itself is bad; not retried until the file changes.
+    case rejected
+    /// Something on our side went wrong (for example a disk error); retried by the next run.
+    case failed
+    /// Being decoded right now; found at start-up, the run that had it died.
+    case processing
+    /// Found `processing` once; is decoded alone next time so that a second death names it.
+    case suspect
+    /// Being decoded alone; found at start-up, it killed the process twice.
+    case isolated
+}
+
+/// What the catalog knows about one source file.
+public struct SourceRecord: Sendable, Hashable {
+    public var path: FilePathBytes
+    public var root: FilePathBytes
+    public var label: String
+    public var stat: FileStat
+    public var sha256: String?
+    public var state: SourceState
+    public var reason: String?
+
+    public init(path: FilePathBytes, root: FilePathBytes, label: String, stat: FileStat,
+                sha256: String? = nil, state: SourceState, reason: String? = nil) {
+        self.path = path
+        self.root = root
+        self.label = label
+        self.stat = stat
+        self.sha256 = sha256
+        self.state = state
+        self.reason = reason
+    }
+
+    public init(_ arrival: Arrival, state: SourceState, sha256: String? = nil, reason: String? = nil) {
+        self.init(path: arrival.path, root: arrival.root, label: arrival.label, stat: arrival.stat,
+                  sha256: sha256, state: state, reason: reason)
+    }
+}
+
+/// One rendition file of a frame, as recorded after it was written.
+public struct RenditionRecord: Sendable, Hashable, Codable {
+    public var name: String
+    public var fingerprint: String
+    /// Relative to the gallery folder, for example `thumb/ISS069-E-12345.jpg`.
+    public var path: String
+    public var bytes: Int
+    public var width: Int
+    public var height: Int
+}
+
+/// An ingested frame: everything a manifest entry is made from.
+public struct CatalogFrame: Sendable, Hashable {
+    public var source: SourceRecord
+    public var gallery: GalleryIdentity
+    public var name: FrameName?
+    /// The frame id, or for names that do not parse, the file's stem.
+    public var id: String
+    /// The rendition file stem: the id, made unique within the gallery when two files share it.
+    public var stem: String
+    public var format: String
+    public var width: Int
+    public var height: Int
+    public var metadata: FrameMetadata
+    public var renditions: [RenditionRecord]
+}
+
+/// One gallery's totals, for the index and `status`.
+public struct GallerySummary: Sendable, Hashable {
+    public var identity: GalleryIdentity
+    public var frameCount: Int
+    public var firstCapture: String?
+    public var lastCapture: String?
+}

@@ -1,0 +1,59 @@
+import GRDB
+
+/// The catalog's tables, as versioned migrations: a library written by an older Cupola is brought
+/// up to date on open, never rebuilt.
+enum CatalogSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE source (
+                    id INTEGER PRIMARY KEY,
+                    path BLOB NOT NULL UNIQUE,
+                    root BLOB NOT NULL,
+                    label TEXT NOT NULL,
+                    size INTEGER NOT NULL,
+                    mtime_ns INTEGER NOT NULL,
+                    inode INTEGER NOT NULL,
+                    sha256 TEXT,
+                    state TEXT NOT NULL,
+                    reason TEXT
+                );
+                CREATE INDEX source_root ON source(root);
+                CREATE INDEX source_state ON source(state);
+                CREATE TABLE frame (
+                    source_id INTEGER PRIMARY KEY REFERENCES source(id) ON DELETE CASCADE,
+                    gallery TEXT NOT NULL,
+                    gallery_json TEXT NOT NULL,
+                    frame_id TEXT NOT NULL,
+                    name_json TEXT,
+                    stem TEXT NOT NULL,
+                    format TEXT NOT NULL,
+                    width INTEGER NOT NULL,
+                    height INTEGER NOT NULL,
+                    captured TEXT,
+                    metadata_json TEXT NOT NULL,
+                    UNIQUE (gallery, stem)
+                );
+                CREATE TABLE rendition (
+                    source_id INTEGER NOT NULL REFERENCES frame(source_id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    fingerprint TEXT NOT NULL,
+                    path TEXT NOT NULL,
+                    bytes INTEGER NOT NULL,
+                    width INTEGER NOT NULL,
+                    height INTEGER NOT NULL,
+                    PRIMARY KEY (source_id, name)
+                );
+                CREATE TABLE run (
+                    id INTEGER PRIMARY KEY,
+                    command TEXT NOT NULL,
+                    finished TEXT NOT NULL,
+                    exit_code INTEGER NOT NULL,
+                    summary TEXT NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }
+}

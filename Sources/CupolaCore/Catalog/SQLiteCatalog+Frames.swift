@@ -1,0 +1,146 @@
+import Foundation
+import GRDB
+
+extension SQLiteCatalog {
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }()
+
+    public func commit(_ frame: CatalogFrame) throws(CatalogError) {
+        try perform {
+            let gallery = String(decoding: try Self.encoder.encode(frame.gallery), as: UTF8.self)
+            let name = try frame.name.map { String(decoding: try Self.encoder.encode($0), as: UTF8.self) }
+            let metadata = String(decoding: try Self.encoder.encode(frame.metadata), as: UTF8.self)
+            try queue.write { db in
+                var source = frame.source
+                source.state = .ingested
+                source.reason = nil
+                let id = try Self.upsert(source, in: db)
+                try db.execute(sql: "DELETE FROM frame WHERE source_id = ?", arguments: [id])
+                try db.execute(sql: """
+                    INSERT INTO frame (source_id, gallery, gallery_json, frame_id, name_json, stem, format, width, height, captured, metadata_json)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [id, frame.gallery.id, gallery, frame.id, name, frame.stem, frame.format,
+                                     frame.width, frame.height, frame.metadata.captured, metadata])
+                for rendition in frame.renditions {
+                    try db.execute(sql: """
+                        INSERT INTO rendition (source_id, name, fingerprint, path, bytes, width, height)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: [id, rendition.name, rendition.fingerprint, rendition.path,
+                                         rendition.bytes, rendition.width, rendition.height])
+                }
+            }
+        }
+    }
+
+    public func commitOutcome(_ source: SourceRecord) throws(CatalogError) -> CatalogFrame? {
+        try perform {
+            try queue.write { db in
+                let previous = try Self.frames(in: db, filter: "source.path = ?", arguments: [Data(source.path.bytes)]).first
+                let id = try Self.upsert(source, in: db)
+                try db.execute(sql: "DELETE FROM frame WHERE source_id = ?", arguments: [id])
+                return previous
+            }
+        }
+    }
+
+    public func remove(_ paths: [FilePathBytes]) throws(CatalogError) -> [CatalogFrame] {
+        guard !paths.isEmpty else { return [] }
+        return try perform {
+            try queue.write { db in
+                var removed: [CatalogFrame] = []
+                for path in paths {
+                    removed += try Self.frames(in: db, filter: "source.path = ?", arguments: [Data(path.bytes)])
+                    try db.execute(sql: "DELETE FROM source WHERE path = ?", arguments: [Data(path.bytes)])
+                }
+                return removed
+            }
+        }
+    }
+
+    public func stemOwners() throws(CatalogError) -> [StemKey: FilePathBytes] {
+        try perform {
+            try queue.read { db in
+                var owners: [StemKey: FilePathBytes] = [:]
+                let rows = try Row.fetchCursor(db, sql: "SELECT frame.gallery, frame.stem, source.path FROM frame JOIN source ON source.id = frame.source_id")
+                while let row = try rows.next() {
+                    owners[StemKey(gallery: row["gallery"], stem: row["stem"])] = FilePathBytes(bytes: [UInt8](row["path"] as Data))
+                }
+                return owners
+            }
+        }
+    }
+
+    public func frames(inGallery id: String) throws(CatalogError) -> [CatalogFrame] {
+        try perform {
+            try queue.read { db in try Self.frames(in: db, filter: "frame.gallery = ?", arguments: [id]) }
+        }
+    }
+
+    public func galleries() throws(CatalogError) -> [GallerySummary] {
+        try perform {
+            try queue.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT gallery, MIN(gallery_json) AS identity, COUNT(*) AS frames, MIN(captured) AS first, MAX(captured) AS last
+                    FROM frame GROUP BY gallery ORDER BY gallery
+                    """).map { row in
+                    GallerySummary(identity: try JSONDecoder().decode(GalleryIdentity.self, from: Data((row["identity"] as String).utf8)),
+                                   frameCount: row["frames"], firstCapture: row["first"], lastCapture: row["last"])
+                }
+            }
+        }
+    }
+
+    static func frames(in db: Database, filter: String, arguments: StatementArguments) throws -> [CatalogFrame] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT \(sourceColumns), source.id AS source_id, frame.gallery_json, frame.frame_id, frame.name_json,
+                   frame.stem, frame.format, frame.width, frame.height, frame.metadata_json
+            FROM frame JOIN source ON source.id = frame.source_id WHERE \(filter)
+            """, arguments: arguments)
+        var renditions: [Int64: [RenditionRecord]] = [:]
+        let ids = rows.map { $0["source_id"] as Int64 }
+        if !ids.isEmpty {
+            let list = ids.map(String.init).joined(separator: ",")
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM rendition WHERE source_id IN (\(list)) ORDER BY name") {
+                renditions[row["source_id"], default: []].append(RenditionRecord(
+                    name: row["name"], fingerprint: row["fingerprint"], path: row["path"],
+                    bytes: row["bytes"], width: row["width"], height: row["height"]))
+            }
+        }
+        let decoder = JSONDecoder()
+        return try rows.map { row in
+            let nameJSON: String? = row["name_json"]
+            return CatalogFrame(
+                source: sourceRecord(row),
+                gallery: try decoder.decode(GalleryIdentity.self, from: Data((row["gallery_json"] as String).utf8)),
+                name: try nameJSON.map { try decoder.decode(FrameName.self, from: Data($0.utf8)) },
+                id: row["frame_id"], stem: row["stem"], format: row["format"],
+                width: row["width"], height: row["height"],
+                metadata: try decoder.decode(FrameMetadata.self, from: Data((row["metadata_json"] as String).utf8)),
+                renditions: renditions[row["source_id"]] ?? [])
+        }
+    }
+
+    public func recordRun(_ run: RunRecord) throws(CatalogError) {
+        try perform {
+            try queue.write { db in
+                try db.execute(sql: "INSERT INTO run (command, finished, exit_code, summary) VALUES (?, ?, ?, ?)",
+                               arguments: [run.command, run.finished, run.exitCode, run.summary])
+                // Keep the recent history only.
+                try db.execute(sql: "DELETE FROM run WHERE id <= (SELECT MAX(id) FROM run) - 100")
+            }
+        }
+    }
+
+    public func lastRun() throws(CatalogError) -> RunRecord? {
+        try perform {
+            try queue.read { db in
+                try Row.fetchOne(db, sql: "SELECT * FROM run ORDER BY id DESC LIMIT 1").map {
+                    RunRecord(command: $0["command"], finished: $0["finished"], exitCode: $0["exit_code"], summary: $0["summary"])
+                }
+            }
+        }
+    }
+}

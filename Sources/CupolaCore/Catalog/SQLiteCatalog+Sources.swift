@@ -1,0 +1,111 @@
+import Foundation
+import GRDB
+
+extension SQLiteCatalog {
+    static let sourceColumns = "source.path, source.root, source.label, source.size, source.mtime_ns, source.inode, source.sha256, source.state, source.reason"
+
+    static func sourceRecord(_ row: Row) -> SourceRecord {
+        SourceRecord(
+            path: FilePathBytes(bytes: [UInt8](row["path"] as Data)),
+            root: FilePathBytes(bytes: [UInt8](row["root"] as Data)),
+            label: row["label"],
+            stat: FileStat(size: row["size"], modifiedNanoseconds: row["mtime_ns"], inode: UInt64(bitPattern: row["inode"])),
+            sha256: row["sha256"],
+            state: SourceState(rawValue: row["state"]) ?? .failed,
+            reason: row["reason"])
+    }
+
+    public func sources(under root: FilePathBytes) throws(CatalogError) -> [FilePathBytes: SourceRecord] {
+        try perform {
+            try queue.read { db in
+                let rows = try Row.fetchCursor(db, sql: "SELECT \(Self.sourceColumns) FROM source WHERE root = ?",
+                                               arguments: [Data(root.bytes)])
+                var result: [FilePathBytes: SourceRecord] = [:]
+                while let row = try rows.next() {
+                    let record = Self.sourceRecord(row)
+                    result[record.path] = record
+                }
+                return result
+            }
+        }
+    }
+
+    public func source(at path: FilePathBytes) throws(CatalogError) -> SourceRecord? {
+        try perform {
+            try queue.read { db in
+                try Row.fetchOne(db, sql: "SELECT \(Self.sourceColumns) FROM source WHERE path = ?",
+                                 arguments: [Data(path.bytes)]).map(Self.sourceRecord)
+            }
+        }
+    }
+
+    public func sources(in state: SourceState) throws(CatalogError) -> [SourceRecord] {
+        try perform {
+            try queue.read { db in
+                try Row.fetchAll(db, sql: "SELECT \(Self.sourceColumns) FROM source WHERE state = ? ORDER BY path",
+                                 arguments: [state.rawValue]).map(Self.sourceRecord)
+            }
+        }
+    }
+
+    public func problems() throws(CatalogError) -> [SourceRecord] {
+        try perform {
+            try queue.read { db in
+                try Row.fetchAll(db, sql: "SELECT \(Self.sourceColumns) FROM source WHERE state IN ('rejected', 'failed') ORDER BY path")
+                    .map(Self.sourceRecord)
+            }
+        }
+    }
+
+    /// Inserts or updates the source row and returns its id.
+    static func upsert(_ source: SourceRecord, in db: Database) throws -> Int64 {
+        try db.execute(sql: """
+            INSERT INTO source (path, root, label, size, mtime_ns, inode, sha256, state, reason)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(path) DO UPDATE SET root = excluded.root, label = excluded.label, size = excluded.size,
+                mtime_ns = excluded.mtime_ns, inode = excluded.inode, sha256 = excluded.sha256,
+                state = excluded.state, reason = excluded.reason
+            """, arguments: [Data(source.path.bytes), Data(source.root.bytes), source.label, source.stat.size,
+                             source.stat.modifiedNanoseconds, Int64(bitPattern: source.stat.inode),
+                             source.sha256, source.state.rawValue, source.reason])
+        return try Int64.fetchOne(db, sql: "SELECT id FROM source WHERE path = ?", arguments: [Data(source.path.bytes)])!
+    }
+
+    public func markProcessing(_ sources: [SourceRecord], isolated: Bool) throws(CatalogError) {
+        try perform {
+            try queue.write { db in
+                for var source in sources {
+                    let existing = try String.fetchOne(db, sql: "SELECT state FROM source WHERE path = ?",
+                                                       arguments: [Data(source.path.bytes)])
+                    // An ingested frame keeps its row and state; only new or retried sources are marked.
+                    if existing == SourceState.ingested.rawValue && !isolated {
+                        try db.execute(sql: "UPDATE source SET state = 'processing' WHERE path = ?",
+                                       arguments: [Data(source.path.bytes)])
+                        continue
+                    }
+                    source.state = isolated ? .isolated : .processing
+                    _ = try Self.upsert(source, in: db)
+                }
+            }
+        }
+    }
+
+    public func refresh(_ source: SourceRecord) throws(CatalogError) {
+        try perform {
+            try queue.write { db in _ = try Self.upsert(source, in: db) }
+        }
+    }
+
+    public func recoverInterrupted() throws(CatalogError) -> (suspects: Int, poisoned: [SourceRecord]) {
+        try perform {
+            try queue.write { db in
+                let poisoned = try Row.fetchAll(db, sql: "SELECT \(Self.sourceColumns) FROM source WHERE state = 'isolated'")
+                    .map(Self.sourceRecord)
+                try db.execute(sql: "DELETE FROM frame WHERE source_id IN (SELECT id FROM source WHERE state = 'isolated')")
+                try db.execute(sql: "UPDATE source SET state = 'rejected', reason = 'crashed the decoder' WHERE state = 'isolated'")
+                try db.execute(sql: "UPDATE source SET state = 'suspect' WHERE state = 'processing'")
+                return (db.changesCount, poisoned)
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import GRDB
+
+/// The embedded catalog: one SQLite file in WAL mode, reached through one serial GRDB queue.
+public final class SQLiteCatalog: Catalog {
+    let queue: DatabaseQueue
+    let path: String
+
+    /// Opens (creating when needed) and checks the catalog. A damaged file fails here, before
+    /// anything is written.
+    public init(path: String, readOnly: Bool = false) throws(CatalogError) {
+        self.path = path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        configuration.readonly = readOnly
+        configuration.foreignKeysEnabled = true
+        configuration.prepareDatabase { db in
+            if !readOnly {
+                try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
+            }
+        }
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+            let check = try queue.read { db in try String.fetchOne(db, sql: "PRAGMA quick_check") }
+            guard check == "ok" else { throw CatalogError.damaged(path: path, detail: check ?? "no answer") }
+            if !readOnly { try CatalogSchema.migrator.migrate(queue) }
+        } catch let error as CatalogError {
+            throw error
+        } catch let error as DatabaseError where [.SQLITE_NOTADB, .SQLITE_CORRUPT].contains(error.resultCode) {
+            throw .damaged(path: path, detail: error.message ?? "\(error.resultCode)")
+        } catch {
+            throw .cannotOpen(path: path, detail: "\(error)")
+        }
+    }
+
+    /// Runs database work, turning GRDB's errors into the catalog's own.
+    func perform<T>(_ work: () throws -> T) throws(CatalogError) -> T {
+        do {
+            return try work()
+        } catch let error as DatabaseError where [.SQLITE_NOTADB, .SQLITE_CORRUPT].contains(error.resultCode) {
+            throw .damaged(path: path, detail: error.message ?? "\(error.resultCode)")
+        } catch {
+            throw .io(detail: "\(error)")
+        }
+    }
+}

@@ -1,0 +1,155 @@
+/// The published form of a gallery: `cupola.gallery/1`. Field names are a contract with scripts
+/// and web sites: add fields freely, rename none without bumping the schema.
+struct GalleryManifest: Encodable {
+    let schema = "cupola.gallery/1"
+    let gallery: GalleryIdentity
+    let frameCount: Int
+    let captureRange: CaptureRange?
+    let frames: [ManifestFrame]
+}
+
+struct CaptureRange: Encodable, Equatable {
+    let first: String
+    let last: String
+
+    init?(_ times: [String?]) {
+        let known = times.compactMap { $0 }
+        guard let first = known.min(), let last = known.max() else { return nil }
+        self.first = first
+        self.last = last
+    }
+
+    init?(first: String?, last: String?) {
+        guard let first, let last else { return nil }
+        self.first = first
+        self.last = last
+    }
+}
+
+struct ManifestFrame: Encodable {
+    let frame: CatalogFrame
+
+    struct Camera: Encodable {
+        let make: String?
+        let model: String?
+        let serial: String?
+
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(make, forKey: .make)
+            try container.encode(model, forKey: .model)
+            try container.encode(serial, forKey: .serial)
+        }
+
+        enum CodingKeys: String, CodingKey { case make, model, serial }
+    }
+
+    struct Rendition: Encodable {
+        let path: String
+        let width: Int
+        let height: Int
+        let bytes: Int
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, mission, roll, frame, source, sha256, bytes, format, width, height, orientation, captured
+        case camera, lens, focalLength, fNumber, exposureTime, iso, gps, renditions, warnings
+    }
+
+    /// Absent values are written as `null`, so every frame has the same keys.
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        let metadata = frame.metadata
+        try container.encode(frame.id, forKey: .id)
+        try container.encode(frame.name?.mission, forKey: .mission)
+        try container.encode(frame.name?.roll, forKey: .roll)
+        try container.encode(frame.name?.frame, forKey: .frame)
+        try container.encode(frame.source.label, forKey: .source)
+        try container.encode(frame.source.sha256, forKey: .sha256)
+        try container.encode(frame.source.stat.size, forKey: .bytes)
+        try container.encode(frame.format, forKey: .format)
+        try container.encode(frame.width, forKey: .width)
+        try container.encode(frame.height, forKey: .height)
+        try container.encode(metadata.orientation, forKey: .orientation)
+        try container.encode(metadata.captured, forKey: .captured)
+        try container.encode(Camera(make: metadata.make, model: metadata.model, serial: metadata.serial), forKey: .camera)
+        try container.encode(metadata.lens, forKey: .lens)
+        try container.encode(metadata.focalLength, forKey: .focalLength)
+        try container.encode(metadata.fNumber, forKey: .fNumber)
+        try container.encode(metadata.exposureTime, forKey: .exposureTime)
+        try container.encode(metadata.iso, forKey: .iso)
+        try container.encode(metadata.gps, forKey: .gps)
+        let renditions = Dictionary(uniqueKeysWithValues: frame.renditions.map {
+            ($0.name, Rendition(path: $0.path, width: $0.width, height: $0.height, bytes: $0.bytes))
+        })
+        try container.encode(renditions, forKey: .renditions)
+        if !metadata.warnings.isEmpty { try container.encode(metadata.warnings, forKey: .warnings) }
+    }
+}
+
+/// `galleries/index.json`: every gallery of the library.
+struct GalleryIndex: Encodable {
+    let schema = "cupola.index/1"
+    let galleryCount: Int
+    let frameCount: Int
+    let galleries: [Entry]
+
+    struct Entry: Encodable {
+        let id: String
+        let title: String
+        let mission: String?
+        let expedition: Int?
+        let frameCount: Int
+        let captureRange: CaptureRange?
+        let manifest: String
+
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(title, forKey: .title)
+            try container.encode(mission, forKey: .mission)
+            try container.encode(expedition, forKey: .expedition)
+            try container.encode(frameCount, forKey: .frameCount)
+            try container.encode(captureRange, forKey: .captureRange)
+            try container.encode(manifest, forKey: .manifest)
+        }
+
+        enum CodingKeys: String, CodingKey { case id, title, mission, expedition, frameCount, captureRange, manifest }
+    }
+}
+
+extension GalleryIdentity {
+    enum CodingKeys: String, CodingKey { case id, title, mission, expedition }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(title, forKey: .title)
+        try container.encode(mission, forKey: .mission)
+        try container.encode(expedition, forKey: .expedition)
+    }
+}
+
+extension GalleryManifest {
+    enum CodingKeys: String, CodingKey { case schema, gallery, frameCount, captureRange, frames }
+
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(schema, forKey: .schema)
+        try container.encode(gallery, forKey: .gallery)
+        try container.encode(frameCount, forKey: .frameCount)
+        try container.encode(captureRange, forKey: .captureRange)
+        try container.encode(frames, forKey: .frames)
+    }
+}
+
+extension GPSPosition {
+    enum CodingKeys: String, CodingKey { case latitude, longitude, altitude }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(latitude, forKey: .latitude)
+        try container.encode(longitude, forKey: .longitude)
+        try container.encode(altitude, forKey: .altitude)
+    }
+}

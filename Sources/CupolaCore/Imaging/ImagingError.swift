@@ -1,0 +1,46 @@
+/// Why an image could not be probed or rendered. Each case reads as the reason a user sees next
+/// to the file name.
+public enum ImagingError: Error, Equatable, Sendable, CustomStringConvertible {
+    case startFailed(String)
+    case empty
+    case unsupportedFormat(String)
+    case tooLarge(width: Int, height: Int, pages: Int, limitMegapixels: Double)
+    case truncated(String)
+    case decodeFailed(String)
+    case encodeFailed(String)
+    case timedOut(seconds: Double)
+
+    public var description: String {
+        switch self {
+        case .startFailed(let detail): return "libvips could not start (\(detail))"
+        case .empty: return "empty"
+        case .unsupportedFormat(let detail): return detail.isEmpty ? "unsupported format" : "unsupported format (\(detail))"
+        case .tooLarge(let width, let height, let pages, let limit):
+            let pixels = Double(width) * Double(height) * Double(pages) / 1e6
+            return "too large (\(width)×\(height)\(pages > 1 ? "×\(pages) pages" : ""), "
+                + "\(Self.megapixels(pixels)) megapixels, limit \(Self.megapixels(limit)))"
+        case .truncated(let detail): return "truncated image (libvips: \(detail))"
+        case .decodeFailed(let detail): return "cannot decode (libvips: \(detail))"
+        case .encodeFailed(let detail): return "cannot encode rendition (libvips: \(detail))"
+        case .timedOut(let seconds): return "timed out after \(Int(seconds)) s"
+        }
+    }
+
+    /// The short name used in summaries and counts.
+    public var kind: String {
+        switch self {
+        case .startFailed: return "internal"
+        case .empty: return "empty"
+        case .unsupportedFormat: return "unsupported format"
+        case .tooLarge: return "too large"
+        case .truncated: return "truncated"
+        case .decodeFailed: return "cannot decode"
+        case .encodeFailed: return "cannot encode"
+        case .timedOut: return "timed out"
+        }
+    }
+
+    private static func megapixels(_ value: Double) -> String {
+        value >= 100 ? String(Int(value.rounded())) : String(format: "%.1f", value)
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Walks SOURCE folders recursively and reports every candidate file, by bytes, without
+/// following symlinks out of the folder. Only `stat` is read here: deciding whether a file is
+/// an image happens in the pipeline, by content.
+public struct BatchScanner: Sendable {
+    public struct Result: Sendable {
+        public var arrivals: [Arrival] = []
+        public var skipped: [SkippedEntry] = []
+        /// Folders that could not be listed: their catalog entries must not be treated as gone.
+        public var unreadableFolders: [FilePathBytes] = []
+    }
+
+    public init() {}
+
+    public func scan(_ source: SourceFolder) -> Result {
+        var result = Result()
+        walk(folder: source.path, relative: source.name, source: source, into: &result)
+        result.arrivals.sort { $0.path < $1.path }
+        return result
+    }
+
+    private func walk(folder: FilePathBytes, relative: [UInt8], source: SourceFolder, into result: inout Result) {
+        guard let names = try? listFolder(folder) else {
+            result.unreadableFolders.append(folder)
+            return
+        }
+        for name in names {
+            let path = folder.appending(name)
+            let label = relative + [UInt8(ascii: "/")] + name
+            if let reason = IntakeFilter.reason(forName: name) {
+                result.skipped.append(SkippedEntry(path: path, reason: reason))
+                continue
+            }
+            guard let raw = try? lstatBytes(path) else { continue }
+            switch EntryKind(mode: raw.st_mode) {
+            case .directory:
+                walk(folder: path, relative: label, source: source, into: &result)
+            case .regular:
+                result.arrivals.append(Arrival(path: path, root: source.path,
+                                               label: FilePathBytes.display(label), stat: FileStat(raw)))
+            case .symlink:
+                result.skipped.append(SkippedEntry(path: path, reason: .symlink))
+            case .other:
+                result.skipped.append(SkippedEntry(path: path, reason: .notRegularFile))
+            }
+        }
+    }
+
+    private func listFolder(_ folder: FilePathBytes) throws -> [[UInt8]] {
+        guard let handle = folder.withCString({ opendir($0) }) else {
+            throw SystemCallError(call: "opendir", path: folder.description, code: errno)
+        }
+        defer { closedir(handle) }
+        var names: [[UInt8]] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                Array(raw.prefix(while: { $0 != 0 }))
+            }
+            if name == [UInt8(ascii: ".")] || name == [UInt8(ascii: "."), UInt8(ascii: ".")] { continue }
+            names.append(name)
+        }
+        return names.sorted { $0.lexicographicallyPrecedes($1) }
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An open library: its folder exists, the lock is held, leftovers of a killed run are cleaned up
+/// and the catalog is open and checked. Every writing command starts here.
+public final class LibrarySession {
+    public let layout: LibraryLayout
+    public let catalog: SQLiteCatalog
+    public let settings: Settings
+    private let lock: LibraryLock?
+
+    public enum Failure: Error, CustomStringConvertible, Sendable {
+        case cannotCreate(String)
+        case missing(String)
+        case lock(LibraryLock.Failure)
+        case catalog(CatalogError)
+        case settings(SettingsError)
+
+        public var description: String {
+            switch self {
+            case .cannotCreate(let detail): return detail
+            case .missing(let path): return "\(path): no library here (run `cupola ingest` first)"
+            case .lock(let failure): return failure.description
+            case .catalog(let error): return error.description
+            case .settings(let error): return error.description
+            }
+        }
+    }
+
+    /// Opens the library for writing. `settingsFile` overrides `DIR/cupola.toml`.
+    public init(library: String, settingsFile: String?, command: String, waitForLock: Double = 0) throws(Failure) {
+        layout = LibraryLayout(root: FilePathBytes(library))
+        settings = try Self.loadSettings(layout: layout, override: settingsFile)
+        do {
+            try AtomicFile.makeFolder(layout.root)
+        } catch {
+            throw .cannotCreate("\(error)")
+        }
+        do {
+            lock = try LibraryLock(layout.lockFile, command: command, wait: waitForLock)
+        } catch {
+            throw .lock(error)
+        }
+        Self.removeLeftovers(in: layout.root)
+        do {
+            catalog = try SQLiteCatalog(path: layout.catalogFile.description)
+        } catch {
+            throw .catalog(error)
+        }
+    }
+
+    /// Opens an existing library to read only: no lock, nothing written.
+    public init(readingLibrary library: String, settingsFile: String? = nil) throws(Failure) {
+        layout = LibraryLayout(root: FilePathBytes(library))
+        settings = try Self.loadSettings(layout: layout, override: settingsFile)
+        guard FileManager.default.fileExists(atPath: layout.catalogFile.description) else {
+            throw .missing(library)
+        }
+        lock = nil
+        do {
+            catalog = try SQLiteCatalog(path: layout.catalogFile.description, readOnly: true)
+        } catch {
+            throw .catalog(error)
+        }
+    }
+
+    /// The settings a library would run with, without opening it.
+    public static func loadSettings(library: String, override: String?) throws(Failure) -> Settings {
+        try loadSettings(layout: LibraryLayout(root: FilePathBytes(library)), override: override)
+    }
+
+    static func loadSettings(layout: LibraryLayout, override: String?) throws(Failure) -> Settings {
+        let path = override ?? layout.settingsFile.description
+        guard override != nil || FileManager.default.fileExists(atPath: path) else { return Settings() }
+        do {
+            return try SettingsFile.load(path)
+        } catch {
+            throw .settings(error)
+        }
+    }
+
+    /// Removes temporary files a killed run left behind. Only called with the lock held, so no
+    /// other run can be writing them.
+    static func removeLeftovers(in folder: FilePathBytes) {
+        guard let handle = folder.withCString({ opendir($0) }) else { return }
+        defer { closedir(handle) }
+        let marker = Array(AtomicFile.temporaryMarker.utf8)
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix(while: { $0 != 0 })) }
+            if name == Array(".".utf8) || name == Array("..".utf8) { continue }
+            let path = folder.appending(name)
+            if name.starts(with: marker) {
+                AtomicFile.remove(path)
+            } else if entry.pointee.d_type == UInt8(DT_DIR) {
+                removeLeftovers(in: path)
+            }
+        }
+    }
+}

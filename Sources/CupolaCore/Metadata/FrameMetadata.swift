@@ -1,0 +1,28 @@
+/// What a frame's EXIF block says about its capture, cleaned and in the manifest's units.
+public struct FrameMetadata: Codable, Hashable, Sendable {
+    public var make: String?
+    public var model: String?
+    public var serial: String?
+    public var lens: String?
+    public var focalLength: Double?
+    public var fNumber: Double?
+    public var exposureTime: Double?
+    public var iso: Int?
+    /// EXIF orientation 1...8; 1 when absent or out of range.
+    public var orientation: Int = 1
+    /// UTC, ISO 8601, with the camera's sub-second digits when it wrote them.
+    public var captured: String?
+    public var gps: GPSPosition?
+    /// What could not be read, for example a malformed EXIF block: the frame is kept regardless.
+    public var warnings: [String] = []
+
+    public init() {}
+}
+
+public struct GPSPosition: Codable, Hashable, Sendable {
+    /// Signed decimal degrees: north and east positive.
+    public var latitude: Double
+    public var longitude: Double
+    /// Metres above sea level; negative below.
+    public var altitude: Double?
+}

@@ -1,0 +1,44 @@
+import Crypto
+import Foundation
+
+/// A source file the pipeline will read, with where its frame goes.
+public struct FrameJob: Sendable {
+    public let arrival: Arrival
+    public let known: SourceRecord?
+    public let gallery: GalleryIdentity
+    public let name: FrameName?
+    public let id: String
+    public let stem: String
+}
+
+/// What became of one job.
+public enum FrameResult: Sendable {
+    case ingested(CatalogFrame, replacing: SourceRecord?)
+    /// Its bytes are the same as last time: only the stat in the catalog is refreshed.
+    case unchanged(SourceRecord)
+    /// The input is bad (not an image, truncated, too large…): not retried until it changes.
+    case rejected(SourceRecord)
+    /// Something on our side failed (disk, permissions of the library): retried next run.
+    case failed(SourceRecord, stopsRun: Bool)
+    /// The file disappeared between scan and read.
+    case vanished(FilePathBytes)
+
+    var source: SourceRecord? {
+        switch self {
+        case .ingested(let frame, _): return frame.source
+        case .unchanged(let source), .rejected(let source), .failed(let source, _): return source
+        case .vanished: return nil
+        }
+    }
+}
+
+enum Hashing {
+    static func sha256(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// A short, stable tag of some bytes, for making names unique.
+    static func tag(_ bytes: [UInt8]) -> String {
+        SHA256.hash(data: Data(bytes)).prefix(4).map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,64 @@
+/// Decides, for each arrival, whether there is work to do and where its frame goes. Runs serially
+/// ahead of the workers, so rendition names are assigned in arrival order: the same input gives
+/// the same names.
+struct IngestPlanner {
+    let catalog: any Catalog
+    private var knownByRoot: [FilePathBytes: [FilePathBytes: SourceRecord]] = [:]
+    private var stemOwners: [StemKey: FilePathBytes]
+    /// Frame ids claimed by more than one file in this run, for the summary.
+    private(set) var sharedIds: [String: Set<String>] = [:]
+
+    init(catalog: any Catalog) throws(CatalogError) {
+        self.catalog = catalog
+        self.stemOwners = try catalog.stemOwners()
+    }
+
+    /// What the catalog knows under a SOURCE folder; loaded once per folder and run.
+    mutating func known(under root: FilePathBytes) throws(CatalogError) -> [FilePathBytes: SourceRecord] {
+        if let cached = knownByRoot[root] { return cached }
+        let loaded = try catalog.sources(under: root)
+        knownByRoot[root] = loaded
+        return loaded
+    }
+
+    /// nil when the file is unchanged since it was last ingested or rejected: it is not even read.
+    mutating func plan(_ arrival: Arrival) throws(CatalogError) -> FrameJob? {
+        let known = try known(under: arrival.root)[arrival.path]
+        if let known, known.stat == arrival.stat, known.state == .ingested || known.state == .rejected {
+            return nil
+        }
+        let fileName = FilePathBytes.display(arrival.path.lastComponent)
+        let name = FrameName(fileName: fileName)
+        let gallery = name?.gallery ?? .unassigned
+        let id = name?.id ?? Self.safeStem(arrival.path.lastComponent)
+        let stem = claimStem(id, gallery: gallery.id, path: arrival.path, label: arrival.label)
+        return FrameJob(arrival: arrival, known: known, gallery: gallery, name: name, id: id, stem: stem)
+    }
+
+    /// The id when free or already this file's; otherwise the id tagged with a hash of the path.
+    private mutating func claimStem(_ id: String, gallery: String, path: FilePathBytes, label: String) -> String {
+        let key = StemKey(gallery: gallery, stem: id)
+        guard let owner = stemOwners[key], owner != path else {
+            stemOwners[key] = path
+            return id
+        }
+        sharedIds[id, default: [FilePathBytes.display(owner.bytes)]].insert(label)
+        let tagged = "\(id)~\(Hashing.tag(path.bytes))"
+        stemOwners[StemKey(gallery: gallery, stem: tagged)] = path
+        return tagged
+    }
+
+    /// A file stem made safe as a file name: letters, digits, `-`, `_` and `.` only.
+    static func safeStem(_ name: [UInt8]) -> String {
+        var stem = name
+        if let dot = stem.lastIndex(of: UInt8(ascii: ".")), dot > 0 { stem = Array(stem[..<dot]) }
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.".utf8)
+        var safe = String(decoding: stem.map { allowed.contains($0) ? $0 : UInt8(ascii: "_") }, as: UTF8.self)
+        while safe.hasPrefix(".") || safe.hasPrefix("-") { safe = "_" + safe.dropFirst() }
+        if safe.isEmpty { safe = "frame" }
+        if safe.utf8.count > 96 { safe = String(safe.prefix(96)) }
+        // A name that had to change keeps a tag of its original bytes, so two names that clean
+        // up alike stay apart.
+        return Array(safe.utf8) == stem ? safe : "\(safe)~\(Hashing.tag(name))"
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+
+/// What a run did, for the one-line report, `--json` and `status`.
+public struct RunSummary: Codable, Sendable {
+    public struct Problem: Codable, Sendable, Hashable {
+        public var file: String
+        public var outcome: String
+        public var reason: String
+    }
+
+    public struct Warning: Codable, Sendable, Hashable {
+        public var file: String
+        public var warning: String
+    }
+
+    public struct SharedId: Codable, Sendable, Hashable {
+        public var id: String
+        public var files: [String]
+    }
+
+    public var command: String
+    public var dryRun = false
+    public var ingested = 0
+    public var unchanged = 0
+    /// Files whose stat changed but whose bytes did not.
+    public var refreshed = 0
+    public var rejected = 0
+    public var failed = 0
+    /// Frames dropped because their source file disappeared.
+    public var removed = 0
+    /// Dry run: files that would be read.
+    public var pending = 0
+    public var skipped: [String: Int] = [:]
+    public var galleries: [String] = []
+    public var problems: [Problem] = []
+    public var warnings: [Warning] = []
+    public var sharedIds: [SharedId] = []
+    public var stoppedEarly: String?
+    public var elapsedSeconds = 0.0
+    public var stages: [String: Double]?
+
+    public init(command: String) { self.command = command }
+
+    /// True when the run changed nothing and found nothing wrong: cron hears nothing.
+    public var isQuiet: Bool {
+        ingested == 0 && refreshed == 0 && rejected == 0 && failed == 0 && removed == 0 && pending == 0
+            && stoppedEarly == nil
+    }
+
+    public var exitCode: Int32 {
+        if stoppedEarly != nil { return failed > 0 ? 74 : 75 }
+        return rejected + failed > 0 ? 1 : 0
+    }
+
+    /// "52 frames in 19 galleries, 0 failed, 12.3 s"
+    public var line: String {
+        let seconds = String(format: "%.1f", elapsedSeconds)
+        if dryRun {
+            return "dry run: \(pending) files to read, \(removed) frames to remove, \(unchanged) unchanged"
+        }
+        var parts = ["\(ingested) frame\(ingested == 1 ? "" : "s") in \(galleries.count) galleries",
+                     "\(rejected + failed) failed"]
+        if removed > 0 { parts.append("\(removed) removed") }
+        if unchanged > 0 { parts.append("\(unchanged) unchanged") }
+        let skippedTotal = skipped.values.reduce(0, +)
+        if skippedTotal > 0 { parts.append("\(skippedTotal) skipped") }
+        if !sharedIds.isEmpty { parts.append("\(sharedIds.count) frame ids shared by several files") }
+        return parts.joined(separator: ", ") + ", \(seconds) s"
+    }
+}

@@ -1,0 +1,55 @@
+import Crypto
+import Foundation
+
+/// One gallery rendition: fit inside a square of `size` on the long edge, never enlarged.
+public struct RenditionSpec: Hashable, Sendable, Codable {
+    public enum Format: String, Sendable, Codable, CaseIterable {
+        case jpeg, webp
+        public var fileExtension: String { self == .jpeg ? "jpg" : "webp" }
+    }
+
+    public var name: String
+    public var size: Int
+    public var format: Format
+    public var quality: Int
+
+    public init(name: String, size: Int, format: Format = .jpeg, quality: Int = 85) {
+        self.name = name
+        self.size = size
+        self.format = format
+        self.quality = quality
+    }
+
+    /// Everything that shapes the rendition's pixels and bytes. A rendition whose stored
+    /// fingerprint differs from this one is out of date.
+    public var fingerprint: String {
+        let recipe = "size=\(size);fit=inside;enlarge=no;format=\(format.rawValue);quality=\(quality);"
+            + "colour=srgb;strip=yes;shrink-on-load=yes;vips=\(VipsRuntime.version)"
+        let digest = SHA256.hash(data: Data(recipe.utf8))
+        return digest.prefix(8).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// Run settings: built-in defaults, overridden by `cupola.toml`.
+public struct Settings: Hashable, Sendable {
+    public var timezone: String = "UTC"
+    /// 0 means one worker per core.
+    public var jobs: Int = 0
+    public var maxMegapixels: Double = 200
+    public var frameTimeoutSeconds: Double = 60
+    public var renditions: [RenditionSpec] = Settings.defaultRenditions
+
+    public static let defaultRenditions = [
+        RenditionSpec(name: "large", size: 2048, quality: 85),
+        RenditionSpec(name: "medium", size: 1024, quality: 85),
+        RenditionSpec(name: "thumb", size: 256, quality: 80),
+    ]
+
+    public init() {}
+
+    public var zone: TimeZone { TimeZone(identifier: timezone) ?? TimeZone(identifier: "UTC")! }
+
+    public var workerCount: Int {
+        jobs > 0 ? jobs : max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes files so that a reader sees the old content or the new, never a half-written one.
+///
+/// The bytes go to a temporary name in the same folder, are flushed, then renamed over the target;
+/// the folder is flushed too so the rename itself survives a power cut. Temporary names carry
+/// `temporaryMarker` so that start-up can remove what a killed run left behind.
+public enum AtomicFile {
+    public static let temporaryMarker = ".cupola-tmp-"
+
+    public static func write(_ data: Data, to path: FilePathBytes, durable: Bool = true) throws {
+        let folder = path.parent
+        let temporary = folder.appending(Array(temporaryMarker.utf8) + path.lastComponent
+            + Array(".\(getpid()).\(UInt32.random(in: 0...UInt32.max))".utf8))
+        let fd = try systemCall("open", path: temporary) {
+            temporary.withCString { open($0, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644) }
+        }
+        do {
+            try data.withUnsafeBytes { buffer in
+                var written = 0
+                while written < buffer.count {
+                    written += try systemCall("write", path: temporary) {
+                        Glibc.write(fd, buffer.baseAddress! + written, buffer.count - written)
+                    }
+                }
+            }
+            if durable { try systemCall("fsync", path: temporary) { fsync(fd) } }
+            close(fd)
+            try systemCall("rename", path: path) {
+                temporary.withCString { from in path.withCString { to in rename(from, to) } }
+            }
+        } catch {
+            close(fd)
+            _ = temporary.withCString { unlink($0) }
+            throw error
+        }
+        if durable { try syncFolder(folder) }
+    }
+
+    static func syncFolder(_ folder: FilePathBytes) throws {
+        let fd = try systemCall("open", path: folder) {
+            folder.withCString { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        }
+        defer { close(fd) }
+        try systemCall("fsync", path: folder) { fsync(fd) }
+    }
+
+    /// Creates a folder and its parents; an existing folder is fine, a symlink in its place is not.
+    public static func makeFolder(_ folder: FilePathBytes) throws {
+        var raw = stat()
+        if folder.withCString({ lstat($0, &raw) }) == 0 {
+            guard case .directory = EntryKind(mode: raw.st_mode) else {
+                throw SystemCallError(call: "mkdir", path: folder.description, code: ENOTDIR)
+            }
+            return
+        }
+        let parent = folder.parent
+        if parent != folder, parent.bytes != [UInt8(ascii: "/")], parent.bytes != Array(".".utf8) {
+            try makeFolder(parent)
+        }
+        let result = folder.withCString { mkdir($0, 0o755) }
+        if result != 0 && errno != EEXIST {
+            throw SystemCallError(call: "mkdir", path: folder.description, code: errno)
+        }
+    }
+
+    public static func remove(_ path: FilePathBytes) {
+        _ = path.withCString { unlink($0) }
+    }
+}

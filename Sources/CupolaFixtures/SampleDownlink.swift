@@ -1,0 +1,67 @@
+import Foundation
+
+/// One synthetic frame: a name, a displayed size and the EXIF it carries.
+public struct SampleFrame: Sendable {
+    public let fileName: String
+    public let width: Int
+    public let height: Int
+    public let orientation: Int
+    public let exif: ExifBuilder?
+
+    public func jpeg() throws -> Data {
+        try SyntheticImage.jpeg(width: width, height: height, exif: exif?.build(), orientation: orientation)
+    }
+}
+
+/// The frames of `Samples/downlink`, chosen so that one ingest shows every path through the
+/// pipeline: several expeditions, a shuttle mission and a film roll, every orientation, GPS,
+/// a frame without EXIF and a name that is not a NASA frame id.
+public enum SampleDownlink {
+    public static func nikon(_ model: String, serial: String, taken: String, subSeconds: String? = "30",
+                             offset: String? = nil, orientation: Int = 1) -> ExifBuilder {
+        var exif = ExifBuilder()
+        exif.make = "NIKON CORPORATION"
+        exif.model = model
+        exif.serial = serial
+        exif.lens = "14.0-24.0 mm f/2.8"
+        exif.orientation = orientation
+        exif.dateTimeOriginal = taken
+        exif.subSeconds = subSeconds
+        exif.offset = offset
+        exif.focalLength = (24, 1)
+        exif.fNumber = (28, 10)
+        exif.exposureTime = (1, 250)
+        exif.iso = 800
+        return exif
+    }
+
+    public static var frames: [SampleFrame] {
+        var frames: [SampleFrame] = []
+        // Expedition 69: every EXIF orientation, compact lower-case names.
+        for orientation in 1...8 {
+            let exif = nikon("NIKON D5", serial: "2007934", taken: "2023:04:02 10:11:1\(orientation)",
+                             orientation: orientation)
+            frames.append(SampleFrame(fileName: "iss069e01234\(orientation).jpg", width: 480, height: 320,
+                                      orientation: orientation, exif: exif))
+        }
+        frames.append(SampleFrame(fileName: "ISS069-E-12350.JPG", width: 320, height: 480, orientation: 1,
+                                  exif: nikon("NIKON D5", serial: "2007934", taken: "2023:04:02 10:12:00")))
+        // Expedition 71 on a Z 9, which writes its UTC offset.
+        frames.append(SampleFrame(fileName: "ISS071-E-234765.JPG", width: 480, height: 320, orientation: 1,
+                                  exif: nikon("NIKON Z 9", serial: "3026748", taken: "2024:06:26 08:44:52",
+                                              subSeconds: "99", offset: "+00:00")))
+        // Expedition 72 with a GPS position, and one frame whose EXIF was stripped.
+        var located = nikon("NIKON Z 9", serial: "3026748", taken: "2024:11:05 13:00:00", offset: "+00:00")
+        located.gps = (latitude: 29.5593, longitude: -95.0900, altitude: 12.5)
+        frames.append(SampleFrame(fileName: "ISS072-E-118384.JPG", width: 480, height: 320, orientation: 1, exif: located))
+        frames.append(SampleFrame(fileName: "ISS072-E-118493.JPG", width: 480, height: 320, orientation: 1, exif: nil))
+        // A shuttle mission and a film roll.
+        frames.append(SampleFrame(fileName: "STS102-E-5223.JPG", width: 480, height: 320, orientation: 1,
+                                  exif: nikon("NIKON D1", serial: "5001234", taken: "2001:03:10 06:30:00", subSeconds: nil)))
+        frames.append(SampleFrame(fileName: "sts098-312-0020.jpg", width: 480, height: 320, orientation: 1, exif: nil))
+        // Not a NASA frame id: goes to `unassigned`.
+        frames.append(SampleFrame(fileName: "crew-portrait.jpg", width: 320, height: 400, orientation: 1,
+                                  exif: nikon("NIKON D6", serial: "7001001", taken: "2023:05:01 12:00:00")))
+        return frames
+    }
+}

@@ -1,0 +1,44 @@
+import CCupolaShim
+import CVips
+import Foundation
+
+/// Makes JPEGs from scratch with libvips: a colour gradient with a white block in the top-left
+/// corner of the picture as seen, so a wrong rotation or flip shows.
+public enum SyntheticImage {
+    public enum Failure: Error { case vips(String) }
+
+    /// A JPEG whose *displayed* size is width × height. With an orientation other than 1 the
+    /// pixels are stored transformed, as a camera would, and the EXIF tag says how to undo it.
+    public static func jpeg(width: Int, height: Int, exif: Data? = nil, orientation: Int = 1, quality: Int = 90) throws -> Data {
+        guard cupola_vips_start("cupola-fixtures", 1) == 0 else { throw Failure.vips(errorText()) }
+        var upright: UnsafeMutablePointer<VipsImage>?
+        guard cupola_vips_synthesise(Int32(width), Int32(height), &upright) == 0, let upright else {
+            throw Failure.vips(errorText())
+        }
+        defer { g_object_unref(UnsafeMutableRawPointer(upright)) }
+        var stored: UnsafeMutablePointer<VipsImage>?
+        guard cupola_fixture_store_oriented(upright, Int32(orientation), &stored) == 0, let stored else {
+            throw Failure.vips(errorText())
+        }
+        defer { g_object_unref(UnsafeMutableRawPointer(stored)) }
+        let blob = exif ?? Data()
+        blob.withUnsafeBytes { buffer in
+            _ = cupola_vips_set_exif(stored, buffer.baseAddress?.assumingMemoryBound(to: UInt8.self), buffer.count,
+                                     exif == nil ? 0 : Int32(orientation))
+        }
+        var output: UnsafeMutableRawPointer?
+        var length = 0
+        let status = exif == nil
+            ? cupola_vips_jpegsave(stored, Int32(quality), &output, &length)
+            : cupola_vips_jpegsave_keep(stored, Int32(quality), &output, &length)
+        guard status == 0, let output else { throw Failure.vips(errorText()) }
+        defer { g_free(output) }
+        return Data(bytes: output, count: length)
+    }
+
+    private static func errorText() -> String {
+        let text = String(cString: vips_error_buffer())
+        vips_error_clear()
+        return text
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import CupolaCore
+import Foundation
+
+/// The one place where failures become exit codes (sysexits.h, as DESIGN.md lists them).
+enum ExitStatus {
+    static let usage: Int32 = 64
+    static let internalError: Int32 = 70
+    static let cannotCreate: Int32 = 73
+    static let ioError: Int32 = 74
+    static let temporary: Int32 = 75
+    static let configuration: Int32 = 78
+
+    static func code(for error: Error) -> Int32 {
+        switch error {
+        case let failure as LibrarySession.Failure:
+            switch failure {
+            case .cannotCreate: return cannotCreate
+            case .missing: return usage
+            case .lock(.held): return temporary
+            case .lock(.cannotOpen): return cannotCreate
+            case .catalog(let error): return code(for: error)
+            case .settings: return configuration
+            }
+        case let error as CatalogError:
+            if case .cannotOpen = error { return cannotCreate }
+            return ioError
+        case is SettingsError: return configuration
+        case is IntakeError: return usage
+        case let error as SystemCallError: return error.isDiskFull ? temporary : ioError
+        case is ImagingError: return internalError
+        default: return internalError
+        }
+    }
+
+    /// Prints the error on stderr, prefixed with the tool's name, and exits with its code.
+    static func fail(_ error: Error) -> ExitCode {
+        Terminal.error("cupola: \(error)")
+        return ExitCode(code(for: error))
+    }
+}
+
+enum Terminal {
+    static var standardOutputIsInteractive: Bool { isatty(STDOUT_FILENO) == 1 }
+    static var standardErrorIsInteractive: Bool { isatty(STDERR_FILENO) == 1 }
+
+    static func error(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    static func output(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+}

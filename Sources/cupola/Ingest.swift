@@ -1,0 +1,81 @@
+import ArgumentParser
+import CupolaCore
+import Foundation
+
+struct Ingest: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Ingest folders of frames into the library's galleries.",
+        discussion: """
+            Walks each SOURCE folder, reads every new or changed image (JPEG, PNG, TIFF, WebP, HEIF,
+            recognised by content), renders its renditions, records it in the catalog and rewrites the
+            manifests of the galleries that changed. Unchanged files are not read again, so a cron job
+            can re-run the same command cheaply; with nothing to do it prints nothing.
+
+            Exit codes: 0 all ingested or nothing to do, 1 some files rejected or failed (listed),
+            64 usage, 73/74 cannot write, 75 library busy or disk full, 78 bad settings.
+
+            Example:
+              cupola ingest downlink/2023-04-02 --library /srv/galleries --json
+            """)
+
+    @Argument(help: ArgumentHelp("Folders to ingest, searched recursively.", valueName: "SOURCE"))
+    var sources: [String]
+
+    @OptionGroup var options: LibraryOptions
+
+    @Option(name: .long, help: "Frames processed at once (default: the settings' jobs, else one per core).")
+    var jobs: Int?
+
+    @Flag(name: .long, help: "Report what would happen; write nothing.")
+    var dryRun = false
+
+    @Flag(name: .long, help: "Add seconds spent per stage (scan, decode, encode, catalog…) to the summary.")
+    var stats = false
+
+    @Option(name: .long, help: ArgumentHelp("Wait up to this long for another run to release the library.", valueName: "SECONDS"))
+    var wait: Double = 0
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if wait < 0 { throw ValidationError("--wait cannot be negative") }
+    }
+
+    func run() async throws {
+        let started = Date()
+        do {
+            let folders = try sources.map { (path) throws(IntakeError) in try SourceFolder(path) }
+            try VipsRuntime.start()
+            let (catalog, layout, settings, session) = try open()
+            var configuration = PipelineConfiguration(layout: layout, settings: settings, workers: jobs)
+            configuration.dryRun = dryRun
+            let pipeline = try Pipeline(configuration: configuration, catalog: catalog, command: "ingest")
+            try await BatchIngest(sources: folders).run(pipeline, catalog: catalog)
+            pipeline.finish(elapsed: Date().timeIntervalSince(started), withStages: stats)
+            let summary = pipeline.summary
+            if session != nil && !dryRun { try RunReport.record(summary, in: catalog) }
+            RunReport.print(summary, json: options.json)
+            if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            throw ExitStatus.fail(error)
+        }
+    }
+
+    /// A real run locks and opens the library; a dry run only reads what is there, if anything.
+    private func open() throws -> (any Catalog, LibraryLayout, Settings, LibrarySession?) {
+        if dryRun {
+            let layout = LibraryLayout(root: FilePathBytes(options.library))
+            if FileManager.default.fileExists(atPath: layout.catalogFile.description) {
+                let session = try LibrarySession(readingLibrary: options.library, settingsFile: options.config)
+                return (session.catalog, session.layout, session.settings, session)
+            }
+            let settings = try LibrarySession.loadSettings(library: options.library, override: options.config)
+            return (try SQLiteCatalog(path: ":memory:"), layout, settings, nil)
+        }
+        let session = try LibrarySession(library: options.library, settingsFile: options.config,
+                                         command: "ingest", waitForLock: wait)
+        _ = try session.catalog.recoverInterrupted()
+        return (session.catalog, session.layout, session.settings, session)
+    }
+}
