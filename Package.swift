@@ -28,11 +28,11 @@ let package = Package(
             ]
         ),
         // Synthetic frames with real EXIF blocks, for Samples/ and the tests.
-        .target(name: "CupolaFixtures", dependencies: ["CCupolaShim", "CVips", "CExif"]),
+        .target(name: "CupolaFixtures", dependencies: ["CupolaCore", "CCupolaShim", "CVips", "CExif"]),
         .executableTarget(
             name: "cupola",
             dependencies: ["CupolaCore", "CupolaFixtures", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "CupolaCoreTests", dependencies: ["CupolaCore", "CupolaFixtures"]),
+        .testTarget(name: "CupolaCoreTests", dependencies: ["CupolaCore", "CupolaFixtures", "cupola"]),
     ]
 )

@@ -215,3 +215,37 @@ int cupola_fixture_store_oriented(VipsImage *upright, int orientation, VipsImage
     default: return vips_copy(upright, out, NULL);
     }
 }
+
+int cupola_vips_size(const void *buf, size_t len, int *width, int *height) {
+    VipsImage *image = vips_image_new_from_buffer(buf, len, "", NULL);
+    if (!image)
+        return -1;
+    *width = image->Xsize;
+    *height = image->Ysize;
+    g_object_unref(image);
+    return 0;
+}
+
+int cupola_vips_mean_abs_difference(const void *a, size_t a_len, const void *b, size_t b_len, int orientation, double *out) {
+    VipsImage *decoded = vips_image_new_from_buffer(a, a_len, "", NULL);
+    VipsImage *left = NULL;
+    if (decoded) {
+        if (cupola_fixture_store_oriented(decoded, orientation, &left))
+            left = NULL;
+        g_object_unref(decoded);
+    }
+    VipsImage *right = vips_image_new_from_buffer(b, b_len, "", NULL);
+    VipsImage *difference = NULL, *magnitude = NULL;
+    int result = -1;
+    if (!left || !right || left->Xsize != right->Xsize || left->Ysize != right->Ysize)
+        goto done;
+    if (vips_subtract(left, right, &difference, NULL) || vips_abs(difference, &magnitude, NULL))
+        goto done;
+    result = vips_avg(magnitude, out, NULL);
+done:
+    if (left) g_object_unref(left);
+    if (right) g_object_unref(right);
+    if (difference) g_object_unref(difference);
+    if (magnitude) g_object_unref(magnitude);
+    return result;
+}

@@ -1,4 +1,5 @@
 import CCupolaShim
+import CupolaCore
 import CVips
 import Foundation
 
@@ -10,7 +11,7 @@ public enum SyntheticImage {
     /// A JPEG whose *displayed* size is width × height. With an orientation other than 1 the
     /// pixels are stored transformed, as a camera would, and the EXIF tag says how to undo it.
     public static func jpeg(width: Int, height: Int, exif: Data? = nil, orientation: Int = 1, quality: Int = 90) throws -> Data {
-        guard cupola_vips_start("cupola-fixtures", 1) == 0 else { throw Failure.vips(errorText()) }
+        try VipsRuntime.start()
         var upright: UnsafeMutablePointer<VipsImage>?
         guard cupola_vips_synthesise(Int32(width), Int32(height), &upright) == 0, let upright else {
             throw Failure.vips(errorText())

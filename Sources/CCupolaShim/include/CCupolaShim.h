@@ -38,6 +38,15 @@ int cupola_vips_synthesise(int width, int height, VipsImage **out);
 /// (the inverse of what a viewer applies), for orientation fixtures.
 int cupola_fixture_store_oriented(VipsImage *upright, int orientation, VipsImage **out);
 
+/// Mean absolute difference of two encoded images of the same size, on 0..255 per band
+/// (tests and the benchmark compare renditions with this).
+/// `orientation` first transforms image a as a camera with that EXIF orientation would store it
+/// (1 leaves it alone), so tests can measure how far a wrong orientation would be.
+int cupola_vips_mean_abs_difference(const void *a, size_t a_len, const void *b, size_t b_len, int orientation, double *out);
+
+/// Width and height of an encoded image, read from its header.
+int cupola_vips_size(const void *buf, size_t len, int *width, int *height);
+
 /// Attaches an EXIF block and orientation to an image before saving, for samples and fixtures.
 int cupola_vips_set_exif(VipsImage *image, const unsigned char *exif, size_t len, int orientation);
 

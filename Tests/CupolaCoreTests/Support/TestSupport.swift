@@ -1,0 +1,135 @@
+import CupolaCore
+import CupolaFixtures
+import Foundation
+
+/// A folder under the system's temporary folder, removed when the test is done with it.
+final class TemporaryFolder {
+    let url: URL
+    var path: String { url.path }
+
+    init(_ name: String = #function) {
+        let safe = name.filter { $0.isLetter || $0.isNumber }
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("cupola-\(safe)-\(UUID().uuidString.prefix(8))")
+        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    func folder(_ relative: String) -> URL {
+        let folder = url.appendingPathComponent(relative)
+        try! FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    func write(_ data: Data, to relative: String) -> URL {
+        let file = url.appendingPathComponent(relative)
+        try! FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try! data.write(to: file)
+        return file
+    }
+}
+
+/// The shared test photographs beside the checkout (`../shared/corpus`); tests that need them are
+/// skipped with a message when they are absent.
+enum Corpus {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root: URL = {
+        if let override = ProcessInfo.processInfo.environment["CUPOLA_CORPUS"] { return URL(fileURLWithPath: override) }
+        return repository.deletingLastPathComponent().appendingPathComponent("shared/corpus")
+    }()
+    static var isPresent: Bool { FileManager.default.fileExists(atPath: root.appendingPathComponent("expected/exiftool.json").path) }
+    static let absentMessage = "../shared/corpus is absent: corpus tests skipped"
+
+    static func folder(_ name: String) -> URL { root.appendingPathComponent(name) }
+}
+
+/// Runs the library's ingest the way the command does, without a subprocess.
+enum TestIngest {
+    @discardableResult
+    static func run(_ sources: [String], library: String, settings: Settings = Settings(), workers: Int = 2) async throws -> RunSummary {
+        let session = try LibrarySession(library: library, settingsFile: nil, command: "ingest")
+        _ = try session.catalog.recoverInterrupted()
+        let configuration = PipelineConfiguration(layout: session.layout, settings: settings, workers: workers)
+        let pipeline = try Pipeline(configuration: configuration, catalog: session.catalog, command: "ingest")
+        try await BatchIngest(sources: try sources.map { try SourceFolder($0) }).run(pipeline, catalog: session.catalog)
+        return pipeline.summary
+    }
+
+    static func manifest(_ library: String, gallery: String) throws -> [String: Any] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: "\(library)/galleries/\(gallery)/manifest.json"))
+        return try JSONSerialization.jsonObject(with: data) as! [String: Any]
+    }
+
+    static func frames(_ library: String) throws -> [[String: Any]] {
+        let galleries = URL(fileURLWithPath: "\(library)/galleries")
+        return try FileManager.default.contentsOfDirectory(atPath: galleries.path).sorted().flatMap { gallery -> [[String: Any]] in
+            let file = galleries.appendingPathComponent("\(gallery)/manifest.json")
+            guard FileManager.default.fileExists(atPath: file.path) else { return [] }
+            let object = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as! [String: Any]
+            return object["frames"] as! [[String: Any]]
+        }
+    }
+}
+
+/// Runs the built `cupola` binary.
+enum CLI {
+    struct Result {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    static var binary: URL {
+        let products = Bundle.main.bundleURL.deletingLastPathComponent()
+        for candidate in [Bundle.main.bundleURL, products] {
+            let file = candidate.appendingPathComponent("cupola")
+            if FileManager.default.isExecutableFile(atPath: file.path) { return file }
+        }
+        return Corpus.repository.appendingPathComponent(".build/debug/cupola")
+    }
+
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                      stderr: String(decoding: stderr, as: UTF8.self))
+    }
+}
+
+/// Validates a library's manifests and index against the JSON Schemas in `Schemas/`.
+enum SchemaCheck {
+    static func problems(galleries: String) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", Corpus.repository.appendingPathComponent("Schemas/validate.py").path, galleries]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    }
+}
+
+/// Writes the sample downlink frames into a folder.
+enum SampleFolder {
+    static func make(in folder: TemporaryFolder, named name: String = "downlink") throws -> URL {
+        let target = folder.folder(name)
+        for sample in SampleDownlink.frames {
+            try sample.jpeg().write(to: target.appendingPathComponent(sample.fileName))
+        }
+        return target
+    }
+}
