@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what building and testing Cupola needs, only when it is missing:
+# libvips, libexif and SQLite development files (Debian packages) and Python's jsonschema,
+# which the tests use to validate manifests against Schemas/.
+set -euo pipefail
+
+sudo=""
+[ "$(id -u)" = 0 ] || sudo="sudo"
+
+missing=()
+pkg-config --exists vips 2>/dev/null || missing+=(libvips-dev)
+pkg-config --exists libexif 2>/dev/null || missing+=(libexif-dev)
+pkg-config --exists sqlite3 2>/dev/null || missing+=(libsqlite3-dev)
+command -v pkg-config >/dev/null || missing+=(pkg-config)
+command -v vipsthumbnail >/dev/null || missing+=(libvips-tools)
+command -v python3 >/dev/null || missing+=(python3)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! python3 -c 'import jsonschema' 2>/dev/null; then
+  echo "installing: python jsonschema"
+  python3 -m pip install -q jsonschema 2>/dev/null \
+    || { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-jsonschema >/dev/null; }
+fi
