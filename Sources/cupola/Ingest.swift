@@ -75,7 +75,6 @@ struct Ingest: AsyncParsableCommand {
         }
         let session = try LibrarySession(library: options.library, settingsFile: options.config,
                                          command: "ingest", waitForLock: wait)
-        _ = try session.catalog.recoverInterrupted()
         return (session.catalog, session.layout, session.settings, session)
     }
 }

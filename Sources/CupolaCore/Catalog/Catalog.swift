@@ -27,11 +27,21 @@ public protocol Catalog: Sendable {
 
     /// Start-up recovery after a killed run: `processing` becomes `suspect`, and an `isolated`
     /// source (it was decoded alone and the process still died) is rejected for good.
-    func recoverInterrupted() throws(CatalogError) -> (suspects: Int, poisoned: [SourceRecord])
+    func recoverInterrupted() throws(CatalogError) -> RecoveryReport
     func sources(in state: SourceState) throws(CatalogError) -> [SourceRecord]
 
     func recordRun(_ run: RunRecord) throws(CatalogError)
     func lastRun() throws(CatalogError) -> RunRecord?
+}
+
+/// What start-up recovery found of a killed run.
+public struct RecoveryReport: Sendable {
+    /// Sources that were being decoded: each is retried alone.
+    public var suspects: Int
+    /// Sources that died while decoded alone: rejected for good.
+    public var poisoned: [SourceRecord]
+    /// The frames the poisoned sources had, whose renditions and manifest entries must go.
+    public var retired: [CatalogFrame]
 }
 
 /// A rendition file stem within one gallery: unique across the library.

@@ -96,15 +96,16 @@ extension SQLiteCatalog {
         }
     }
 
-    public func recoverInterrupted() throws(CatalogError) -> (suspects: Int, poisoned: [SourceRecord]) {
+    public func recoverInterrupted() throws(CatalogError) -> RecoveryReport {
         try perform {
             try queue.write { db in
                 let poisoned = try Row.fetchAll(db, sql: "SELECT \(Self.sourceColumns) FROM source WHERE state = 'isolated'")
                     .map(Self.sourceRecord)
+                let retired = try Self.frames(in: db, filter: "source.state = 'isolated'", arguments: [])
                 try db.execute(sql: "DELETE FROM frame WHERE source_id IN (SELECT id FROM source WHERE state = 'isolated')")
                 try db.execute(sql: "UPDATE source SET state = 'rejected', reason = 'crashed the decoder' WHERE state = 'isolated'")
                 try db.execute(sql: "UPDATE source SET state = 'suspect' WHERE state = 'processing'")
-                return (db.changesCount, poisoned)
+                return RecoveryReport(suspects: db.changesCount, poisoned: poisoned, retired: retired)
             }
         }
     }

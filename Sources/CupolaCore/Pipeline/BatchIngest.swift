@@ -8,7 +8,10 @@ public struct BatchIngest {
     public init(sources: [SourceFolder]) { self.sources = sources }
 
     public func run(_ pipeline: Pipeline, catalog: any Catalog) async throws {
-        if !pipeline.configuration.dryRun { try pipeline.retrySuspects() }
+        if !pipeline.configuration.dryRun {
+            try pipeline.recoverInterruptedRun()
+            try pipeline.retrySuspects()
+        }
         var scans: [(SourceFolder, BatchScanner.Result)] = []
         for source in sources {
             let result = pipeline.clock.measure(.scan) { BatchScanner().scan(source) }

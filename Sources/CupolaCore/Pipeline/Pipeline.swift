@@ -59,6 +59,17 @@ public final class Pipeline {
         }
     }
 
+    /// Start-up after a killed run: frames that killed the process twice are rejected (and leave
+    /// their galleries); frames that were in flight become suspects for `retrySuspects`.
+    public func recoverInterruptedRun() throws {
+        let report = try catalog.recoverInterrupted()
+        for frame in report.retired { retire(frame) }
+        for source in report.poisoned {
+            summary.rejected += 1
+            summary.problems.append(.init(file: source.label, outcome: "rejected", reason: "crashed the decoder"))
+        }
+    }
+
     /// Decodes sources that were in flight when an earlier run died, one at a time, so that a file
     /// which kills the process again is named and rejected at the next start-up.
     public func retrySuspects() throws {

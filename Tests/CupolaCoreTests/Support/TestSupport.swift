@@ -49,7 +49,6 @@ enum TestIngest {
     @discardableResult
     static func run(_ sources: [String], library: String, settings: Settings = Settings(), workers: Int = 2) async throws -> RunSummary {
         let session = try LibrarySession(library: library, settingsFile: nil, command: "ingest")
-        _ = try session.catalog.recoverInterrupted()
         let configuration = PipelineConfiguration(layout: session.layout, settings: settings, workers: workers)
         let pipeline = try Pipeline(configuration: configuration, catalog: session.catalog, command: "ingest")
         try await BatchIngest(sources: try sources.map { try SourceFolder($0) }).run(pipeline, catalog: session.catalog)

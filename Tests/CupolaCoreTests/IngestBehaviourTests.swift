@@ -1,0 +1,107 @@
+import CupolaCore
+import CupolaFixtures
+import Foundation
+import Testing
+
+@Suite("Batch ingest")
+struct IngestBehaviourTests {
+    @Test("broken EXIF, missing EXIF and a non-image: reasons reported, every other frame ingested")
+    func badInputsDoNotStopTheRun() async throws {
+        let folder = TemporaryFolder()
+        let downlink = try SampleFolder.make(in: folder)
+        _ = folder.write(try BadFiles.jpegWithBrokenExif(), to: "downlink/ISS070-E-1001.JPG")
+        _ = folder.write(BadFiles.notAnImage, to: "downlink/ISS070-E-1002.JPG")
+        let library = folder.url.appendingPathComponent("library").path
+
+        let summary = try await TestIngest.run([downlink.path], library: library)
+
+        #expect(summary.ingested == SampleDownlink.frames.count + 1)
+        #expect(summary.rejected == 1)
+        #expect(summary.problems.map(\.file) == ["downlink/ISS070-E-1002.JPG"])
+        #expect(summary.problems.first?.reason.hasPrefix("unsupported format") == true)
+        #expect(summary.exitCode == 1)
+        let broken = try #require(try TestIngest.frames(library).first { $0["id"] as? String == "ISS070-E-1001" })
+        #expect((broken["warnings"] as? [String])?.first?.contains("malformed EXIF") == true)
+        #expect(broken["captured"] is NSNull)
+        let bare = try #require(try TestIngest.frames(library).first { $0["id"] as? String == "ISS072-E-118493" })
+        #expect(bare["captured"] is NSNull)
+        #expect(bare.keys.contains("warnings") == false)
+        #expect(!FileManager.default.fileExists(atPath: "\(library)/galleries/iss070/thumb/ISS070-E-1002.jpg"))
+    }
+
+    @Test("renditions fit inside their size, keep the aspect ratio and are never enlarged")
+    func renditionSizes() async throws {
+        let folder = TemporaryFolder()
+        _ = folder.write(try SyntheticImage.jpeg(width: 3000, height: 2000), to: "in/ISS071-E-100000.JPG")
+        _ = folder.write(try SyntheticImage.jpeg(width: 640, height: 427), to: "in/ISS071-E-100001.JPG")
+        let library = folder.url.appendingPathComponent("library").path
+        try await TestIngest.run([folder.url.appendingPathComponent("in").path], library: library)
+        let frames = try TestIngest.frames(library)
+        func size(_ id: String, _ rendition: String) throws -> [Int] {
+            let frame = try #require(frames.first { $0["id"] as? String == id })
+            let entry = (frame["renditions"] as! [String: [String: Any]])[rendition]!
+            let file = "\(library)/galleries/iss071/\(entry["path"] as! String)"
+            let actual = try #require(ImageComparison.size(try Data(contentsOf: URL(fileURLWithPath: file))))
+            let recorded: [Int] = [entry["width"] as! Int, entry["height"] as! Int]
+            #expect([actual.width, actual.height] == recorded, "\(file)")
+            #expect(entry["bytes"] as? Int == (try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int))
+            return [actual.width, actual.height]
+        }
+        #expect(try size("ISS071-E-100000", "large") == [2048, 1365])
+        #expect(try size("ISS071-E-100000", "medium") == [1024, 683])
+        #expect(try size("ISS071-E-100000", "thumb") == [256, 171])
+        #expect(try size("ISS071-E-100001", "large") == [640, 427])
+        #expect(try size("ISS071-E-100001", "medium") == [640, 427])
+        #expect(try size("ISS071-E-100001", "thumb") == [256, 171])
+    }
+
+    @Test("renditions carry no metadata: EXIF, GPS and orientation are stripped")
+    func renditionsStripped() async throws {
+        let folder = TemporaryFolder()
+        let downlink = try SampleFolder.make(in: folder)
+        let library = folder.url.appendingPathComponent("library").path
+        try await TestIngest.run([downlink.path], library: library)
+        let rendition = try Data(contentsOf: URL(fileURLWithPath: "\(library)/galleries/iss072/large/ISS072-E-118384.jpg"))
+        let probe = try ImageProbe(rendition, maxMegapixels: 200)
+        #expect(probe.exif == nil)
+        #expect(probe.format == .jpeg)
+        let original = try Data(contentsOf: downlink.appendingPathComponent("ISS072-E-118384.JPG"))
+        #expect(try ImageProbe(original, maxMegapixels: 200).exif != nil)
+    }
+
+    @Test("ingesting the same input twice gives byte-identical manifests and index")
+    func deterministic() async throws {
+        let folder = TemporaryFolder()
+        let downlink = try SampleFolder.make(in: folder)
+        let first = folder.url.appendingPathComponent("one").path
+        let second = folder.url.appendingPathComponent("two").path
+        try await TestIngest.run([downlink.path], library: first, workers: 1)
+        try await TestIngest.run([downlink.path], library: second, workers: 2)
+        let galleries = try FileManager.default.contentsOfDirectory(atPath: "\(first)/galleries").filter { !$0.hasSuffix(".json") }
+        #expect(galleries.sorted() == ["iss069", "iss071", "iss072", "sts098", "sts102", "unassigned"])
+        for file in galleries.map({ "galleries/\($0)/manifest.json" }) + ["galleries/index.json"] {
+            let a = try Data(contentsOf: URL(fileURLWithPath: "\(first)/\(file)"))
+            let b = try Data(contentsOf: URL(fileURLWithPath: "\(second)/\(file)"))
+            #expect(a == b, "\(file) differs between two ingests of the same input")
+        }
+        let schema = try SchemaCheck.problems(galleries: "\(first)/galleries")
+        #expect(schema.status == 0, "\(schema.output)")
+    }
+
+    @Test("two files with the same frame id get distinct rendition names, and the summary says so")
+    func sharedFrameIds() async throws {
+        let folder = TemporaryFolder()
+        let jpeg = try SyntheticImage.jpeg(width: 300, height: 200)
+        _ = folder.write(jpeg, to: "in/a/ISS069-E-12345.JPG")
+        _ = folder.write(try SyntheticImage.jpeg(width: 200, height: 300), to: "in/b/iss069e012345.jpg")
+        let library = folder.url.appendingPathComponent("library").path
+        let summary = try await TestIngest.run([folder.url.appendingPathComponent("in").path], library: library)
+        #expect(summary.ingested == 2)
+        #expect(summary.sharedIds.map(\.id) == ["ISS069-E-12345"])
+        let frames = try TestIngest.frames(library)
+        let paths = Set(frames.map { ($0["renditions"] as! [String: [String: Any]])["thumb"]!["path"] as! String })
+        #expect(paths.count == 2)
+        #expect(paths.contains("thumb/ISS069-E-12345.jpg"))
+        for path in paths { #expect(FileManager.default.fileExists(atPath: "\(library)/galleries/iss069/\(path)")) }
+    }
+}
