@@ -1,5 +1,9 @@
 #include "CCupolaShim.h"
 #include <string.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+#include <stdlib.h>
 #include <libexif/exif-utils.h>
 
 int cupola_vips_start(const char *argv0, int concurrency) {
@@ -248,4 +252,35 @@ done:
     if (difference) g_object_unref(difference);
     if (magnitude) g_object_unref(magnitude);
     return result;
+}
+
+static char *cupola_crash_marker_path = NULL;
+
+static void cupola_crash_handler(int signal_number) {
+    // Only async-signal-safe calls here: open, close, raise.
+    if (cupola_crash_marker_path) {
+        int fd = open(cupola_crash_marker_path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+        if (fd >= 0)
+            close(fd);
+    }
+    raise(signal_number);
+}
+
+int cupola_install_crash_marker(const char *path) {
+    char *copy = strdup(path);
+    if (!copy)
+        return -1;
+    free(cupola_crash_marker_path);
+    cupola_crash_marker_path = copy;
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = cupola_crash_handler;
+    // One shot: the default action is back in place when the handler re-raises.
+    action.sa_flags = SA_RESETHAND | SA_NODEFER;
+    sigemptyset(&action.sa_mask);
+    int signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP};
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++)
+        if (sigaction(signals[i], &action, NULL))
+            return -1;
+    return 0;
 }

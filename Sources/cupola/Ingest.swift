@@ -49,6 +49,7 @@ struct Ingest: AsyncParsableCommand {
             var configuration = PipelineConfiguration(layout: layout, settings: settings, workers: jobs)
             configuration.dryRun = dryRun
             let pipeline = try Pipeline(configuration: configuration, catalog: catalog, command: "ingest")
+            pipeline.crashMarker = session?.crashMarker
             try await BatchIngest(sources: folders).run(pipeline, catalog: catalog)
             pipeline.finish(elapsed: Date().timeIntervalSince(started), withStages: stats)
             let summary = pipeline.summary

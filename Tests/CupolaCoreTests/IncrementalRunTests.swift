@@ -97,29 +97,49 @@ struct IncrementalRunTests {
         #expect(fixed.rejected == 0)
     }
 
-    @Test("a frame that was in flight when a run died is retried alone, and rejected if it dies again")
-    func poisonFrame() async throws {
+    @Test("a frame that crashes the process is retried alone once, then rejected as \"crashed the decoder\"")
+    func poisonFrame() throws {
+        let fixture = try Fixture()
+        let ingest = { (environment: [String: String]) in
+            try CLI.run(["ingest", fixture.downlink.path, "--library", fixture.library, "--json"], environment: environment)
+        }
+        let drill = ["CUPOLA_CRASH_DRILL": "ISS069-E-12350"]
+        // The first crash happens with other frames in flight: none is blamed yet.
+        let first = try ingest(drill)
+        #expect(first.status != 0)
+        // Retried alone, it crashes again: now it is known to be the culprit.
+        let second = try ingest(drill)
+        #expect(second.status != 0)
+        let third = try ingest(drill)
+        #expect(third.status == 1)
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(third.stdout.utf8)) as? [String: Any])
+        let problems = try #require(summary["problems"] as? [[String: Any]])
+        #expect(problems.map { $0["reason"] as? String } == ["crashed the decoder"])
+        #expect(problems.first?["file"] as? String == "downlink/ISS069-E-12350.JPG")
+        let frames = try TestIngest.frames(fixture.library)
+        #expect(frames.count == SampleDownlink.frames.count - 1)
+        #expect(!frames.contains { $0["id"] as? String == "ISS069-E-12350" })
+        // It is not retried while the file stays the same, even without the drill.
+        let after = try ingest([:])
+        #expect(after.status == 0)
+        #expect(after.stderr.isEmpty)
+    }
+
+    @Test("frames in flight when a run is killed from outside are simply retried, never blamed")
+    func killedRunIsNotACrash() async throws {
         let fixture = try Fixture()
         try await fixture.ingest()
         let path = FilePathBytes(fixture.file("ISS069-E-12350.JPG"))
-        let record = try #require(try SQLiteCatalog(path: "\(fixture.library)/catalog.sqlite").source(at: path))
-
-        // Given a run that died while decoding it, the next run retries it alone and keeps it.
-        try SQLiteCatalog(path: "\(fixture.library)/catalog.sqlite").markProcessing([record], isolated: false)
-        let retried = try await fixture.ingest()
-        #expect(retried.rejected == 0)
+        let catalog = try SQLiteCatalog(path: "\(fixture.library)/catalog.sqlite")
+        let record = try #require(try catalog.source(at: path))
+        // As if SIGKILL landed twice while the frame was being decoded, once in a batch, once alone.
+        try catalog.markProcessing([record], isolated: false)
+        let first = try await fixture.ingest()
+        #expect(first.rejected == 0)
+        try catalog.markProcessing([record], isolated: true)
+        let second = try await fixture.ingest()
+        #expect(second.rejected == 0)
         #expect(try TestIngest.frames(fixture.library).contains { $0["id"] as? String == "ISS069-E-12350" })
-
-        // Given a run that died while decoding it alone, the next run rejects it for good.
-        try SQLiteCatalog(path: "\(fixture.library)/catalog.sqlite").markProcessing([record], isolated: true)
-        let poisoned = try await fixture.ingest()
-        #expect(poisoned.problems.map(\.reason) == ["crashed the decoder"])
-        #expect(poisoned.exitCode == 1)
-        #expect(try TestIngest.frames(fixture.library).contains { $0["id"] as? String == "ISS069-E-12350" } == false)
-        #expect(!FileManager.default.fileExists(atPath: "\(fixture.library)/galleries/iss069/thumb/ISS069-E-12350.jpg"))
-
-        // And it is not retried while the file stays the same.
-        let after = try await fixture.ingest()
-        #expect(after.isQuiet)
+        #expect(try catalog.source(at: path)?.state == .ingested)
     }
 }

@@ -53,6 +53,11 @@ int cupola_vips_set_exif(VipsImage *image, const unsigned char *exif, size_t len
 /// Encodes with its metadata kept (used to write samples that carry EXIF).
 int cupola_vips_jpegsave_keep(VipsImage *in, int quality, void **buf, size_t *len);
 
+/// Makes a crash (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP) create the file at `path`
+/// before the process dies, so the next run can tell a crash in a C library from a kill from
+/// outside (SIGKILL cannot be caught and leaves no marker). Signal handlers must be C.
+int cupola_install_crash_marker(const char *path);
+
 /// The content of one IFD of an EXIF block (ExifData.ifd is a C array).
 ExifContent *cupola_exif_ifd(ExifData *data, int ifd);
 

@@ -25,9 +25,10 @@ public protocol Catalog: Sendable {
     /// Sources that are rejected or failed, with their reasons.
     func problems() throws(CatalogError) -> [SourceRecord]
 
-    /// Start-up recovery after a killed run: `processing` becomes `suspect`, and an `isolated`
-    /// source (it was decoded alone and the process still died) is rejected for good.
-    func recoverInterrupted() throws(CatalogError) -> RecoveryReport
+    /// Start-up recovery after a run that did not finish. When it crashed, `processing` sources
+    /// become suspects and an `isolated` one (decoded alone, and it crashed again) is rejected for
+    /// good. When it was killed from outside, in-flight sources are simply retried.
+    func recoverInterrupted(crashed: Bool) throws(CatalogError) -> RecoveryReport
     func sources(in state: SourceState) throws(CatalogError) -> [SourceRecord]
 
     func recordRun(_ run: RunRecord) throws(CatalogError)

@@ -7,11 +7,11 @@ public enum SourceState: String, Sendable, Codable {
     case rejected
     /// Something on our side went wrong (for example a disk error); retried by the next run.
     case failed
-    /// Being decoded right now; found at start-up, the run that had it died.
+    /// Being decoded right now; found at start-up, the run that had it did not finish.
     case processing
-    /// Found `processing` once; is decoded alone next time so that a second death names it.
+    /// In flight when the process crashed; decoded alone next time so that a second crash names it.
     case suspect
-    /// Being decoded alone; found at start-up, it killed the process twice.
+    /// Being decoded alone; found at start-up after another crash, it is the culprit.
     case isolated
 }
 

@@ -96,9 +96,14 @@ extension SQLiteCatalog {
         }
     }
 
-    public func recoverInterrupted() throws(CatalogError) -> RecoveryReport {
+    public func recoverInterrupted(crashed: Bool) throws(CatalogError) -> RecoveryReport {
         try perform {
             try queue.write { db in
+                guard crashed else {
+                    try db.execute(sql: "UPDATE source SET state = 'suspect' WHERE state = 'isolated'")
+                    try db.execute(sql: "UPDATE source SET state = 'failed', reason = 'interrupted' WHERE state = 'processing'")
+                    return RecoveryReport(suspects: 0, poisoned: [], retired: [])
+                }
                 let poisoned = try Row.fetchAll(db, sql: "SELECT \(Self.sourceColumns) FROM source WHERE state = 'isolated'")
                     .map(Self.sourceRecord)
                 let retired = try Self.frames(in: db, filter: "source.state = 'isolated'", arguments: [])

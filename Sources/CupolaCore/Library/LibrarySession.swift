@@ -9,6 +9,8 @@ public final class LibrarySession {
     public let layout: LibraryLayout
     public let catalog: SQLiteCatalog
     public let settings: Settings
+    /// Present when the library is open for writing.
+    public private(set) var crashMarker: CrashMarker?
     private let lock: LibraryLock?
 
     public enum Failure: Error, CustomStringConvertible, Sendable {
@@ -44,6 +46,8 @@ public final class LibrarySession {
             throw .lock(error)
         }
         Self.removeLeftovers(in: layout.root)
+        crashMarker = CrashMarker(layout: layout)
+        crashMarker?.arm()
         do {
             catalog = try SQLiteCatalog(path: layout.catalogFile.description)
         } catch {

@@ -55,6 +55,7 @@ public struct FrameProcessor: Sendable {
 
     private func render(_ job: FrameJob, data: Data, source: SourceRecord) throws -> CatalogFrame {
         let settings = configuration.settings
+        CrashDrill.crashIfAsked(for: job.arrival.path)
         let probe = try clock.measure(.probe) { () throws(ImagingError) in
             try ImageProbe(data, maxMegapixels: settings.maxMegapixels)
         }

@@ -8,6 +8,8 @@ public final class Pipeline {
     public let configuration: PipelineConfiguration
     let catalog: any Catalog
     public let clock: StageClock
+    /// Set for writing runs: tells whether the previous run crashed.
+    public var crashMarker: CrashMarker?
     let processor: FrameProcessor
     private var planner: IngestPlanner
     public private(set) var summary: RunSummary
@@ -62,7 +64,7 @@ public final class Pipeline {
     /// Start-up after a killed run: frames that killed the process twice are rejected (and leave
     /// their galleries); frames that were in flight become suspects for `retrySuspects`.
     public func recoverInterruptedRun() throws {
-        let report = try catalog.recoverInterrupted()
+        let report = try catalog.recoverInterrupted(crashed: crashMarker?.consume() ?? false)
         for frame in report.retired { retire(frame) }
         for source in report.poisoned {
             summary.rejected += 1

@@ -51,6 +51,7 @@ enum TestIngest {
         let session = try LibrarySession(library: library, settingsFile: nil, command: "ingest")
         let configuration = PipelineConfiguration(layout: session.layout, settings: settings, workers: workers)
         let pipeline = try Pipeline(configuration: configuration, catalog: session.catalog, command: "ingest")
+        pipeline.crashMarker = session.crashMarker
         try await BatchIngest(sources: try sources.map { try SourceFolder($0) }).run(pipeline, catalog: session.catalog)
         return pipeline.summary
     }

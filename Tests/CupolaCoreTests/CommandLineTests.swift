@@ -1,0 +1,125 @@
+import CupolaCore
+import CupolaFixtures
+import Foundation
+import Testing
+
+/// The `cupola` binary as cron and scripts meet it: output, exit codes, locking.
+@Suite("Command line")
+struct CommandLineTests {
+    struct Fixture {
+        let folder = TemporaryFolder("cli")
+        let downlink: URL
+        let library: String
+
+        init() throws {
+            downlink = try SampleFolder.make(in: folder)
+            library = folder.url.appendingPathComponent("library").path
+        }
+
+        func ingest(_ extra: [String] = []) throws -> CLI.Result {
+            try CLI.run(["ingest", downlink.path, "--library", library] + extra)
+        }
+    }
+
+    @Test("a first run reports one line on stderr; a re-run with nothing to do prints nothing and exits 0")
+    func quietReRun() throws {
+        let fixture = try Fixture()
+        let first = try fixture.ingest()
+        #expect(first.status == 0)
+        #expect(first.stdout.isEmpty)
+        #expect(first.stderr.contains("15 frames in 6 galleries, 0 failed"))
+        let again = try fixture.ingest()
+        #expect(again.status == 0)
+        #expect(again.stdout.isEmpty)
+        #expect(again.stderr.isEmpty)
+    }
+
+    @Test("--json prints one summary object, even when there is nothing to do")
+    func jsonSummary() throws {
+        let fixture = try Fixture()
+        _ = fixture.folder.write(BadFiles.notAnImage, to: "downlink/ISS070-E-1002.JPG")
+        let first = try fixture.ingest(["--json"])
+        #expect(first.status == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any])
+        #expect(object["ingested"] as? Int == 15)
+        #expect(object["rejected"] as? Int == 1)
+        #expect(object["exitCode"] as? Int == 1)
+        let problems = try #require(object["problems"] as? [[String: Any]])
+        #expect(problems.first?["file"] as? String == "downlink/ISS070-E-1002.JPG")
+        #expect((problems.first?["reason"] as? String)?.hasPrefix("unsupported format") == true)
+        #expect((object["galleries"] as? [String])?.count == 6)
+        let again = try fixture.ingest(["--json"])
+        #expect(again.status == 0)
+        let quiet = try #require(try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])
+        #expect(quiet["unchanged"] as? Int == 16)
+        #expect(quiet["ingested"] as? Int == 0)
+    }
+
+    @Test("a second run while the library is locked exits 75 at once, naming the holder, and changes nothing")
+    func lockHeld() throws {
+        let fixture = try Fixture()
+        try AtomicFile.makeFolder(FilePathBytes(fixture.library))
+        var lock: LibraryLock? = try LibraryLock(FilePathBytes("\(fixture.library)/.cupola.lock"), command: "ingest")
+        let started = Date()
+        let blocked = try fixture.ingest()
+        let elapsed = Date().timeIntervalSince(started)
+        #expect(blocked.status == 75)
+        #expect(blocked.stderr.contains("process \(getpid())"))
+        #expect(!FileManager.default.fileExists(atPath: "\(fixture.library)/catalog.sqlite"))
+        // Process start-up is included; the lock check itself does not wait.
+        #expect(elapsed < 2, "took \(elapsed) s")
+        #expect(lock != nil)
+        lock = nil
+        let waited = try fixture.ingest(["--wait", "0.2"])
+        #expect(waited.status == 0)
+    }
+
+    @Test("an unknown settings key exits 78 naming the key and its line")
+    func unknownSettingsKey() throws {
+        let fixture = try Fixture()
+        let settings = fixture.folder.write(Data("jobs = 2\n[limits]\nmax_pixels = 5\n".utf8), to: "bad.toml")
+        let result = try fixture.ingest(["--config", settings.path])
+        #expect(result.status == 78)
+        #expect(result.stderr.contains("bad.toml:3"))
+        #expect(result.stderr.contains("max_pixels"))
+    }
+
+    @Test("--dry-run says what would happen and writes nothing")
+    func dryRun() throws {
+        let fixture = try Fixture()
+        let result = try fixture.ingest(["--dry-run", "--json"])
+        #expect(result.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["pending"] as? Int == 15)
+        #expect(object["ingested"] as? Int == 0)
+        #expect(!FileManager.default.fileExists(atPath: fixture.library))
+    }
+
+    @Test("a missing SOURCE is a usage error (64) and a damaged catalog an I/O error (74)")
+    func usageAndDamage() throws {
+        let fixture = try Fixture()
+        let missing = try CLI.run(["ingest", fixture.folder.url.appendingPathComponent("nowhere").path, "--library", fixture.library])
+        #expect(missing.status == 64)
+        #expect(missing.stderr.contains("nowhere"))
+        try AtomicFile.makeFolder(FilePathBytes(fixture.library))
+        try Data(repeating: 0x5A, count: 8192).write(to: URL(fileURLWithPath: "\(fixture.library)/catalog.sqlite"))
+        let damaged = try fixture.ingest()
+        #expect(damaged.status == 74)
+        #expect(damaged.stderr.contains("catalog.sqlite"))
+        #expect(damaged.stderr.contains("damaged"))
+    }
+
+    @Test("status lists galleries, problem files and the last run")
+    func status() throws {
+        let fixture = try Fixture()
+        _ = fixture.folder.write(BadFiles.notAnImage, to: "downlink/ISS070-E-1002.JPG")
+        _ = try fixture.ingest()
+        let result = try CLI.run(["status", "--library", fixture.library, "--json"])
+        #expect(result.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["frameCount"] as? Int == 15)
+        #expect((object["galleries"] as? [[String: Any]])?.count == 6)
+        #expect((object["problems"] as? [[String: Any]])?.first?["file"] as? String == "downlink/ISS070-E-1002.JPG")
+        #expect((object["lastRun"] as? [String: Any])?["exitCode"] as? Int == 1)
+    }
+}
