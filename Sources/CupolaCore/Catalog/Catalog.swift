@@ -20,6 +20,10 @@ public protocol Catalog: Sendable {
     /// Forgets sources; returns their frames so their renditions can be removed.
     func remove(_ paths: [FilePathBytes]) throws(CatalogError) -> [CatalogFrame]
 
+    /// Galleries whose frames changed since their manifest was last written.
+    func dirtyGalleries() throws(CatalogError) -> Set<String>
+    func markClean(_ galleries: Set<String>) throws(CatalogError)
+
     func frames(inGallery id: String) throws(CatalogError) -> [CatalogFrame]
     func galleries() throws(CatalogError) -> [GallerySummary]
     /// Sources that are rejected or failed, with their reasons.

@@ -54,6 +54,11 @@ enum CatalogSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v2: galleries awaiting a manifest rebuild") { db in
+            // Marked in the same transaction as the frame change, cleared once the manifest is
+            // written: a run killed in between leaves the mark for the next run to finish.
+            try db.execute(sql: "CREATE TABLE dirty_gallery (gallery TEXT PRIMARY KEY)")
+        }
         return migrator
     }
 }

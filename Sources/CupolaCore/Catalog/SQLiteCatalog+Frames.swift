@@ -18,6 +18,7 @@ extension SQLiteCatalog {
                 source.state = .ingested
                 source.reason = nil
                 let id = try Self.upsert(source, in: db)
+                try Self.markDirty([frame.gallery.id], in: db)
                 try db.execute(sql: "DELETE FROM frame WHERE source_id = ?", arguments: [id])
                 try db.execute(sql: """
                     INSERT INTO frame (source_id, gallery, gallery_json, frame_id, name_json, stem, format, width, height, captured, metadata_json)
@@ -39,6 +40,7 @@ extension SQLiteCatalog {
         try perform {
             try queue.write { db in
                 let previous = try Self.frames(in: db, filter: "source.path = ?", arguments: [Data(source.path.bytes)]).first
+                try Self.markDirty(previous.map { [$0.gallery.id] } ?? [], in: db)
                 let id = try Self.upsert(source, in: db)
                 try db.execute(sql: "DELETE FROM frame WHERE source_id = ?", arguments: [id])
                 return previous
@@ -55,6 +57,7 @@ extension SQLiteCatalog {
                     removed += try Self.frames(in: db, filter: "source.path = ?", arguments: [Data(path.bytes)])
                     try db.execute(sql: "DELETE FROM source WHERE path = ?", arguments: [Data(path.bytes)])
                 }
+                try Self.markDirty(removed.map(\.gallery.id), in: db)
                 return removed
             }
         }
@@ -69,6 +72,27 @@ extension SQLiteCatalog {
                     owners[StemKey(gallery: row["gallery"], stem: row["stem"])] = FilePathBytes(bytes: [UInt8](row["path"] as Data))
                 }
                 return owners
+            }
+        }
+    }
+
+    static func markDirty(_ galleries: [String], in db: Database) throws {
+        for gallery in Set(galleries) {
+            try db.execute(sql: "INSERT OR IGNORE INTO dirty_gallery (gallery) VALUES (?)", arguments: [gallery])
+        }
+    }
+
+    public func dirtyGalleries() throws(CatalogError) -> Set<String> {
+        try perform { try queue.read { db in Set(try String.fetchAll(db, sql: "SELECT gallery FROM dirty_gallery")) } }
+    }
+
+    public func markClean(_ galleries: Set<String>) throws(CatalogError) {
+        guard !galleries.isEmpty else { return }
+        try perform {
+            try queue.write { db in
+                for gallery in galleries {
+                    try db.execute(sql: "DELETE FROM dirty_gallery WHERE gallery = ?", arguments: [gallery])
+                }
             }
         }
     }

@@ -107,6 +107,7 @@ extension SQLiteCatalog {
                 let poisoned = try Row.fetchAll(db, sql: "SELECT \(Self.sourceColumns) FROM source WHERE state = 'isolated'")
                     .map(Self.sourceRecord)
                 let retired = try Self.frames(in: db, filter: "source.state = 'isolated'", arguments: [])
+                try Self.markDirty(retired.map(\.gallery.id), in: db)
                 try db.execute(sql: "DELETE FROM frame WHERE source_id IN (SELECT id FROM source WHERE state = 'isolated')")
                 try db.execute(sql: "UPDATE source SET state = 'rejected', reason = 'crashed the decoder' WHERE state = 'isolated'")
                 try db.execute(sql: "UPDATE source SET state = 'suspect' WHERE state = 'processing'")

@@ -144,7 +144,10 @@ public final class Pipeline {
     public func publish() throws {
         guard !configuration.dryRun else { return }
         let publisher = GalleryPublisher(layout: configuration.layout, catalog: catalog)
+        // Galleries a killed run changed but did not publish are in the catalog's dirty list.
+        dirtyGalleries.formUnion(try catalog.dirtyGalleries())
         try clock.measure(.manifest) { try publisher.publish(galleries: dirtyGalleries) }
+        try catalog.markClean(dirtyGalleries)
         let stillNamed = Set(try dirtyGalleries.flatMap { gallery in
             try catalog.frames(inGallery: gallery).flatMap { frame in
                 frame.renditions.map { configuration.layout.renditionFile(gallery: gallery, relativePath: $0.path) }
