@@ -50,7 +50,12 @@ struct Ingest: AsyncParsableCommand {
             configuration.dryRun = dryRun
             let pipeline = try Pipeline(configuration: configuration, catalog: catalog, command: "ingest")
             pipeline.crashMarker = session?.crashMarker
-            try await BatchIngest(sources: folders).run(pipeline, catalog: catalog)
+            var progress: ProgressBar?
+            try await BatchIngest(sources: folders).run(pipeline, catalog: catalog) { total in
+                progress = ProgressBar.make(total: total)
+                pipeline.onProgress = { done, _ in progress?.update(done: done) }
+            }
+            progress?.finish()
             pipeline.finish(elapsed: Date().timeIntervalSince(started), withStages: stats)
             let summary = pipeline.summary
             if session != nil && !dryRun { try RunReport.record(summary, in: catalog) }

@@ -19,11 +19,18 @@ struct MakeSamples: ParsableCommand {
     @Argument(help: ArgumentHelp("Folder to write the frames into.", valueName: "DIR"))
     var folder: String
 
+    @Option(name: .long, help: "Instead of the sample set, write this many small frames with EXIF (for benchmarks).")
+    var count: Int?
+
+    @Option(name: .long, help: "Long edge of the frames written with --count.")
+    var size = 160
+
     func run() throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        for sample in SampleDownlink.frames {
+        let frames = count.map { SampleDownlink.bulk(count: $0, longEdge: size) } ?? SampleDownlink.frames
+        for sample in frames {
             try sample.jpeg().write(to: URL(fileURLWithPath: folder).appendingPathComponent(sample.fileName))
         }
-        print("wrote \(SampleDownlink.frames.count) frames to \(folder)")
+        print("wrote \(frames.count) frames to \(folder)")
     }
 }

@@ -7,7 +7,8 @@ public struct BatchIngest {
 
     public init(sources: [SourceFolder]) { self.sources = sources }
 
-    public func run(_ pipeline: Pipeline, catalog: any Catalog) async throws {
+    /// `progress` is told the number of files found, before any is processed.
+    public func run(_ pipeline: Pipeline, catalog: any Catalog, found: ((Int) -> Void)? = nil) async throws {
         if !pipeline.configuration.dryRun {
             try pipeline.recoverInterruptedRun()
             try pipeline.retrySuspects()
@@ -18,6 +19,7 @@ public struct BatchIngest {
             pipeline.noteSkipped(result.skipped)
             scans.append((source, result))
         }
+        found?(scans.reduce(0) { $0 + $1.1.arrivals.count })
         let (stream, continuation) = AsyncStream<Arrival>.makeStream()
         for (_, result) in scans { for arrival in result.arrivals { continuation.yield(arrival) } }
         continuation.finish()

@@ -8,6 +8,10 @@ public final class Pipeline {
     public let configuration: PipelineConfiguration
     let catalog: any Catalog
     public let clock: StageClock
+    /// Called after each arrival is dealt with: (done, offered so far). For progress displays.
+    public var onProgress: ((Int, Int) -> Void)?
+    private var offered = 0
+    private var done = 0
     /// Set for writing runs: tells whether the previous run crashed.
     public var crashMarker: CrashMarker?
     let processor: FrameProcessor
@@ -36,12 +40,15 @@ public final class Pipeline {
             var inFlight = 0
             for await arrival in arrivals {
                 if summary.stoppedEarly != nil { break }
+                offered += 1
                 guard let job = try planner.plan(arrival) else {
                     summary.unchanged += 1
+                    advance()
                     continue
                 }
                 if configuration.dryRun {
                     summary.pending += 1
+                    advance()
                     continue
                 }
                 if inFlight >= workers, let result = try await group.next() {
@@ -107,7 +114,13 @@ public final class Pipeline {
         }
     }
 
+    private func advance() {
+        done += 1
+        onProgress?(done, offered)
+    }
+
     private func record(_ result: FrameResult) throws {
+        defer { advance() }
         try clock.measure(.catalog) { () throws(CatalogError) in
             switch result {
             case .ingested(let frame, _):
