@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 #include <stdlib.h>
+#include <malloc.h>
 #include <libexif/exif-utils.h>
 
 int cupola_vips_start(const char *argv0, int concurrency) {
@@ -12,6 +13,9 @@ int cupola_vips_start(const char *argv0, int concurrency) {
     // Only the loaders we mean to read; content sniffing would otherwise reach
     // ImageMagick, SVG, PDF and other untrusted parsers.
     vips_block_untrusted_set(TRUE);
+    // Fewer malloc arenas: every libvips and Swift worker thread would otherwise get its own,
+    // and their high-water marks add up in RSS.
+    mallopt(M_ARENA_MAX, 2);
     vips_cache_set_max(0);
     vips_concurrency_set(concurrency);
     return 0;
@@ -22,20 +26,46 @@ int cupola_vips_header(const void *buf, size_t len, VipsImage **out, const char 
     if (!name)
         return -1;
     *loader = name;
-    *out = vips_image_new_from_buffer(buf, len, "", "access", VIPS_ACCESS_SEQUENTIAL, NULL);
+    *out = vips_image_new_from_buffer(buf, len, "",
+        "access", VIPS_ACCESS_SEQUENTIAL, "fail_on", VIPS_FAIL_ON_TRUNCATED, NULL);
     return *out ? 0 : -1;
 }
 
-int cupola_vips_thumbnail_buffer(const void *buf, size_t len, int width, int height, VipsImage **out) {
-    return vips_thumbnail_buffer((void *) buf, len, out, width,
-        "height", height, "size", VIPS_SIZE_DOWN, "fail_on", VIPS_FAIL_ON_TRUNCATED, NULL);
+static int cupola_fit_scale(VipsImage *in, int target, double *scale) {
+    int long_edge = VIPS_MAX(in->Xsize, in->Ysize);
+    *scale = long_edge > target ? (double) target / long_edge : 1.0;
+    return *scale < 1.0;
 }
 
-int cupola_vips_thumbnail_image(VipsImage *in, int width, int height, VipsImage **out) {
-    return vips_thumbnail_image(in, out, width, "height", height, "size", VIPS_SIZE_DOWN, NULL);
+int cupola_vips_resize_fit(VipsImage *in, int target, VipsImage **out) {
+    double scale;
+    if (!cupola_fit_scale(in, target, &scale))
+        return vips_copy(in, out, NULL);
+    return vips_resize(in, out, scale, "kernel", VIPS_KERNEL_LANCZOS3, NULL);
+}
+
+/* An embedded profile that says it is sRGB needs no transform: skipping it saves a colour
+ * transform per frame for the common case (cameras and Photoshop embed the standard one). */
+static int cupola_profile_is_srgb(VipsImage *in) {
+    const void *data;
+    size_t length;
+    if (vips_image_get_blob(in, VIPS_META_ICC_NAME, &data, &length) || length < 132)
+        return 0;
+    const unsigned char *bytes = data;
+    if (memcmp(bytes + 16, "RGB ", 4))
+        return 0;
+    size_t limit = length < 4096 ? length : 4096;
+    for (size_t i = 128; i + 4 <= limit; i++)
+        if (!memcmp(bytes + i, "sRGB", 4))
+            return 1;
+    return 0;
 }
 
 int cupola_vips_to_srgb(VipsImage *in, VipsImage **out) {
+    if (vips_image_get_typeof(in, VIPS_META_ICC_NAME) && !cupola_profile_is_srgb(in))
+        return vips_icc_transform(in, out, "srgb", "embedded", TRUE, "intent", VIPS_INTENT_RELATIVE, NULL);
+    if (in->Type == VIPS_INTERPRETATION_CMYK)
+        return vips_icc_transform(in, out, "srgb", "input_profile", "cmyk", "intent", VIPS_INTENT_RELATIVE, NULL);
     VipsInterpretation target = in->Bands < 3 ? VIPS_INTERPRETATION_B_W : VIPS_INTERPRETATION_sRGB;
     VipsImage *converted = NULL;
     if (vips_colourspace(in, &converted, target, NULL))
@@ -49,8 +79,35 @@ int cupola_vips_to_srgb(VipsImage *in, VipsImage **out) {
     return result;
 }
 
+int cupola_vips_load_fit(VipsImage *header, const void *buf, size_t len, int is_jpeg, int target, VipsImage **out) {
+    VipsImage *loaded = NULL, *sized = NULL;
+    int shrink = 1;
+    int long_edge = VIPS_MAX(header->Xsize, header->Ysize);
+    while (is_jpeg && shrink < 8 && long_edge / (shrink * 2) >= target)
+        shrink *= 2;
+    if (shrink > 1) {
+        if (vips_jpegload_buffer((void *) buf, len, &loaded, "shrink", shrink,
+                "access", VIPS_ACCESS_SEQUENTIAL, "fail_on", VIPS_FAIL_ON_TRUNCATED, NULL))
+            return -1;
+    } else {
+        loaded = header;
+        g_object_ref(loaded);
+    }
+    int result = cupola_vips_resize_fit(loaded, target, &sized);
+    g_object_unref(loaded);
+    if (result)
+        return -1;
+    result = cupola_vips_to_srgb(sized, out);
+    g_object_unref(sized);
+    return result;
+}
+
+int cupola_vips_autorot(VipsImage *in, VipsImage **out) {
+    return vips_autorot(in, out, NULL);
+}
+
 int cupola_vips_jpegsave(VipsImage *in, int quality, void **buf, size_t *len) {
-    return vips_jpegsave_buffer(in, buf, len, "Q", quality, "strip", TRUE, "optimize_coding", TRUE, NULL);
+    return vips_jpegsave_buffer(in, buf, len, "Q", quality, "strip", TRUE, NULL);
 }
 
 int cupola_vips_webpsave(VipsImage *in, int quality, void **buf, size_t *len) {
@@ -89,19 +146,23 @@ int cupola_vips_synthesise(int width, int height, VipsImage **out) {
     double offset[3] = {0, 0, 0};
     if (vips_linear(bands, &sum, scale, offset, 3, NULL))
         goto done;
-    // A white block in the top-left corner marks which way is up.
+    // A white block in the top-left corner marks which way is up. Cast first: the canvas is
+    // drawn on in memory, one byte per sample.
     double white[3] = {255, 255, 255};
-    marked = vips_image_copy_memory(sum);
+    VipsImage *bytes = NULL;
+    if (vips_cast(sum, &bytes, VIPS_FORMAT_UCHAR, NULL))
+        goto done;
+    marked = vips_image_copy_memory(bytes);
+    g_object_unref(bytes);
     if (!marked)
         goto done;
     if (vips_draw_rect(marked, white, 3, 0, 0, width / 4, height / 4, "fill", TRUE, NULL)) {
         g_object_unref(marked);
         goto done;
     }
-    result = vips_cast(marked, out, VIPS_FORMAT_UCHAR, NULL);
-    g_object_unref(marked);
-    if (!result)
-        vips_image_set_int(*out, "interpretation", VIPS_INTERPRETATION_sRGB);
+    marked->Type = VIPS_INTERPRETATION_sRGB;
+    *out = marked;
+    result = 0;
 done:
     if (x) g_object_unref(x);
     if (bands) g_object_unref(bands);
@@ -283,4 +344,14 @@ int cupola_install_crash_marker(const char *path) {
         if (sigaction(signals[i], &action, NULL))
             return -1;
     return 0;
+}
+
+int cupola_vips_decode_check(const void *buf, size_t len) {
+    VipsImage *image = vips_image_new_from_buffer(buf, len, "", "fail_on", VIPS_FAIL_ON_TRUNCATED, NULL);
+    if (!image)
+        return -1;
+    double mean = 0;
+    int result = vips_avg(image, &mean, NULL);
+    g_object_unref(image);
+    return result;
 }

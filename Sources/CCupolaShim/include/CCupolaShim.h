@@ -13,18 +13,25 @@
 /// turns the operation cache off and sets libvips' own thread pool size.
 int cupola_vips_start(const char *argv0, int concurrency);
 
-/// Opens only the header of an in-memory image (no pixels are decoded).
-/// `loader` receives libvips' loader nickname, for example "jpegload_buffer".
+/// Opens only the header of an in-memory image (no pixels are decoded yet; the image decodes
+/// lazily, sequentially, failing on truncated data). `loader` receives libvips' loader class
+/// name, for example "VipsForeignLoadJpegBuffer". The buffer must outlive the image.
 int cupola_vips_header(const void *buf, size_t len, VipsImage **out, const char **loader);
 
-/// Shrink-on-load decode to fit inside width x height, never enlarging,
-/// rotated upright, colour-managed to sRGB, failing on truncated or broken data.
-int cupola_vips_thumbnail_buffer(const void *buf, size_t len, int width, int height, VipsImage **out);
+/// The lazy decode of one frame to fit inside a `target` square, never enlarging: JPEG
+/// shrink-on-load to the smallest power of two that still covers the target, then a Lanczos
+/// resize, then sRGB. `header` is the image from cupola_vips_header on the same buffer; it is
+/// reused as is when no shrink-on-load applies. Orientation is applied later, in memory.
+int cupola_vips_load_fit(VipsImage *header, const void *buf, size_t len, int is_jpeg, int target, VipsImage **out);
 
-/// Resize an already-decoded image to fit inside width x height, never enlarging.
-int cupola_vips_thumbnail_image(VipsImage *in, int width, int height, VipsImage **out);
+/// Turns an image upright by its EXIF orientation tag (and drops the tag).
+int cupola_vips_autorot(VipsImage *in, VipsImage **out);
 
-/// Converts to 8-bit sRGB (or grey) ready for a JPEG/WebP encoder.
+/// Resizes to fit inside a `target` square, never enlarging.
+int cupola_vips_resize_fit(VipsImage *in, int target, VipsImage **out);
+
+/// Converts to 8-bit sRGB (or grey) ready for a JPEG/WebP encoder: through the embedded ICC
+/// profile when there is one that is not already sRGB, else by interpretation.
 int cupola_vips_to_srgb(VipsImage *in, VipsImage **out);
 
 /// Encodes without any metadata; the caller frees *buf with g_free.
@@ -43,6 +50,10 @@ int cupola_fixture_store_oriented(VipsImage *upright, int orientation, VipsImage
 /// `orientation` first transforms image a as a camera with that EXIF orientation would store it
 /// (1 leaves it alone), so tests can measure how far a wrong orientation would be.
 int cupola_vips_mean_abs_difference(const void *a, size_t a_len, const void *b, size_t b_len, int orientation, double *out);
+
+/// Decodes every pixel of an encoded image, failing on truncated or corrupt data
+/// (`cupola verify --deep`).
+int cupola_vips_decode_check(const void *buf, size_t len);
 
 /// Width and height of an encoded image, read from its header.
 int cupola_vips_size(const void *buf, size_t len, int *width, int *height);

@@ -25,6 +25,11 @@ public protocol Catalog: Sendable {
     func markClean(_ galleries: Set<String>) throws(CatalogError)
 
     func frames(inGallery id: String) throws(CatalogError) -> [CatalogFrame]
+    /// Replaces some renditions of a frame (and drops `removing`), marking its gallery dirty.
+    func updateRenditions(of path: FilePathBytes, gallery: String, with records: [RenditionRecord],
+                          removing names: [String]) throws(CatalogError)
+    /// Renditions that do not match the current settings: wrong fingerprint, or missing.
+    func staleRenditionCount(current specs: [RenditionSpec]) throws(CatalogError) -> Int
     func galleries() throws(CatalogError) -> [GallerySummary]
     /// Sources that are rejected or failed, with their reasons.
     func problems() throws(CatalogError) -> [SourceRecord]

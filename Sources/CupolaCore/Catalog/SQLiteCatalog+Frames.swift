@@ -97,6 +97,46 @@ extension SQLiteCatalog {
         }
     }
 
+    public func updateRenditions(of path: FilePathBytes, gallery: String, with records: [RenditionRecord],
+                                 removing names: [String]) throws(CatalogError) {
+        try perform {
+            try queue.write { db in
+                guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM source WHERE path = ?", arguments: [Data(path.bytes)]) else { return }
+                for name in names + records.map(\.name) {
+                    try db.execute(sql: "DELETE FROM rendition WHERE source_id = ? AND name = ?", arguments: [id, name])
+                }
+                for rendition in records {
+                    try db.execute(sql: """
+                        INSERT INTO rendition (source_id, name, fingerprint, path, bytes, width, height)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: [id, rendition.name, rendition.fingerprint, rendition.path,
+                                         rendition.bytes, rendition.width, rendition.height])
+                }
+                try Self.markDirty([gallery], in: db)
+            }
+        }
+    }
+
+    public func staleRenditionCount(current specs: [RenditionSpec]) throws(CatalogError) -> Int {
+        guard !specs.isEmpty else { return 0 }
+        let values = specs.map { _ in "(?, ?)" }.joined(separator: ", ")
+        let arguments = StatementArguments(specs.flatMap { [$0.name, $0.fingerprint] })
+        return try perform {
+            try queue.read { db in
+                let wrong = try Int.fetchOne(db, sql: """
+                    WITH current(name, fingerprint) AS (VALUES \(values))
+                    SELECT COUNT(*) FROM rendition r JOIN current c ON c.name = r.name WHERE r.fingerprint != c.fingerprint
+                    """, arguments: arguments) ?? 0
+                let missing = try Int.fetchOne(db, sql: """
+                    WITH current(name, fingerprint) AS (VALUES \(values))
+                    SELECT COUNT(*) FROM frame f, current c
+                    WHERE NOT EXISTS (SELECT 1 FROM rendition r WHERE r.source_id = f.source_id AND r.name = c.name)
+                    """, arguments: arguments) ?? 0
+                return wrong + missing
+            }
+        }
+    }
+
     public func frames(inGallery id: String) throws(CatalogError) -> [CatalogFrame] {
         try perform {
             try queue.read { db in try Self.frames(in: db, filter: "frame.gallery = ?", arguments: [id]) }

@@ -19,33 +19,19 @@ public struct ImageProbe: Sendable {
         ("VipsForeignLoadWebp", .webp), ("VipsForeignLoadHeif", .heif),
     ]
 
+    /// Reads the header of encoded bytes; throws "too large" before any pixel is decoded.
     public init(_ data: Data, maxMegapixels: Double) throws(ImagingError) {
-        guard !data.isEmpty else { throw .empty }
-        try VipsRuntime.start()
-        var pointer: UnsafeMutablePointer<VipsImage>?
-        var loader: UnsafePointer<CChar>?
-        let status = data.withUnsafeBytes { buffer in
-            cupola_vips_header(buffer.baseAddress, buffer.count, &pointer, &loader)
+        self = try data.withBytes { (buffer) throws(ImagingError) in
+            try OpenedImage(buffer, maxMegapixels: maxMegapixels).probe
         }
-        let loaderName = loader.map { String(cString: $0) }
-        guard let loaderName, let accepted = Self.acceptedLoaders.first(where: { loaderName.hasPrefix($0.prefix) }) else {
-            if let pointer { g_object_unref(UnsafeMutableRawPointer(pointer)) }
-            _ = VipsRuntime.takeErrorText()
-            throw .unsupportedFormat(loaderName.map(Self.formatName) ?? "")
-        }
-        guard status == 0, let pointer else {
-            throw .decodeFailed(VipsRuntime.takeErrorText())
-        }
-        let image = ImageHandle(pointer)
-        format = accepted.format
-        storedWidth = image.width
-        storedHeight = image.height
-        pages = image.pages
-        exif = image.blob("exif-data")
-        let megapixels = Double(storedWidth) * Double(storedHeight) * Double(pages) / 1e6
-        if megapixels > maxMegapixels {
-            throw .tooLarge(width: storedWidth, height: storedHeight, pages: pages, limitMegapixels: maxMegapixels)
-        }
+    }
+
+    init(format: Format, header: ImageHandle) {
+        self.format = format
+        storedWidth = header.width
+        storedHeight = header.height
+        pages = header.pages
+        exif = header.blob("exif-data")
     }
 
     /// "VipsForeignLoadSvgBuffer" → "svg": what the file turned out to be, for the reason text.
@@ -58,5 +44,36 @@ public struct ImageProbe: Sendable {
     /// Dimensions as displayed, after EXIF orientation (5 to 8 swap width and height).
     public func displaySize(orientation: Int) -> (width: Int, height: Int) {
         (5...8).contains(orientation) ? (storedHeight, storedWidth) : (storedWidth, storedHeight)
+    }
+}
+
+/// An image opened on bytes in memory: its probe, and the lazy header image that a decode can
+/// start from. The bytes must stay valid for as long as this exists.
+final class OpenedImage {
+    let probe: ImageProbe
+    let header: ImageHandle
+    let buffer: UnsafeRawBufferPointer
+
+    init(_ buffer: UnsafeRawBufferPointer, maxMegapixels: Double) throws(ImagingError) {
+        guard buffer.count > 0 else { throw .empty }
+        try VipsRuntime.start()
+        var pointer: UnsafeMutablePointer<VipsImage>?
+        var loader: UnsafePointer<CChar>?
+        let status = cupola_vips_header(buffer.baseAddress, buffer.count, &pointer, &loader)
+        let loaderName = loader.map { String(cString: $0) }
+        guard let loaderName, let accepted = ImageProbe.acceptedLoaders.first(where: { loaderName.hasPrefix($0.prefix) }) else {
+            if let pointer { g_object_unref(UnsafeMutableRawPointer(pointer)) }
+            _ = VipsRuntime.takeErrorText()
+            throw .unsupportedFormat(loaderName.map(ImageProbe.formatName) ?? "")
+        }
+        guard status == 0, let pointer else { throw RenditionRenderer.decodeError(VipsRuntime.takeErrorText()) }
+        header = ImageHandle(pointer)
+        self.buffer = buffer
+        probe = ImageProbe(format: accepted.format, header: header)
+        let megapixels = Double(probe.storedWidth) * Double(probe.storedHeight) * Double(probe.pages) / 1e6
+        if megapixels > maxMegapixels {
+            throw .tooLarge(width: probe.storedWidth, height: probe.storedHeight, pages: probe.pages,
+                            limitMegapixels: maxMegapixels)
+        }
     }
 }

@@ -1,5 +1,7 @@
 /// Why an image could not be probed or rendered. Each case reads as the reason a user sees next
 /// to the file name.
+import Foundation
+
 public enum ImagingError: Error, Equatable, Sendable, CustomStringConvertible {
     case startFailed(String)
     case empty
@@ -22,7 +24,7 @@ public enum ImagingError: Error, Equatable, Sendable, CustomStringConvertible {
         case .truncated(let detail): return "truncated image (libvips: \(detail))"
         case .decodeFailed(let detail): return "cannot decode (libvips: \(detail))"
         case .encodeFailed(let detail): return "cannot encode rendition (libvips: \(detail))"
-        case .timedOut(let seconds): return "timed out after \(Int(seconds)) s"
+        case .timedOut(let seconds): return "timed out after \(String(format: "%g", seconds)) s"
         }
     }
 

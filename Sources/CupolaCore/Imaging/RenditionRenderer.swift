@@ -12,20 +12,43 @@ public struct RenderedRendition: Sendable {
 
 /// Makes every rendition of a frame from a single decode.
 ///
-/// The original is decoded once with shrink-on-load to the largest rendition's size (upright,
-/// sRGB, never enlarged) and kept in memory; each smaller rendition is derived from the previous,
-/// larger one, so the cost is one JPEG decode plus cheap in-memory resizes.
+/// The original is decoded once, with JPEG shrink-on-load, to the largest rendition's size
+/// (sRGB, never enlarged), kept in memory and turned upright there; each smaller rendition is
+/// derived from the previous, larger one. The cost is one reduced JPEG decode plus cheap
+/// in-memory resizes and the encodes.
 public struct RenditionRenderer: Sendable {
     public init() {}
 
-    public func render(_ original: Data, specs: [RenditionSpec], clock: StageClock = StageClock()) throws(ImagingError) -> [RenderedRendition] {
+    /// Renders from encoded bytes in memory.
+    public func render(_ original: Data, specs: [RenditionSpec], maxMegapixels: Double = .infinity, timeLimit: Double = .infinity,
+                       clock: StageClock = StageClock()) throws(ImagingError) -> [RenderedRendition] {
+        try original.withBytes { (buffer) throws(ImagingError) in
+            let image = try OpenedImage(buffer, maxMegapixels: maxMegapixels)
+            return try render(image, specs: specs, timeLimit: timeLimit, clock: clock)
+        }
+    }
+
+    /// `timeLimit` bounds the whole frame: the decode is killed when it runs past it, and the
+    /// limit is checked again between renditions.
+    func render(_ image: OpenedImage, specs: [RenditionSpec], timeLimit: Double = .infinity,
+                clock: StageClock = StageClock()) throws(ImagingError) -> [RenderedRendition] {
         guard let largest = specs.map(\.size).max() else { return [] }
-        try VipsRuntime.start()
-        var current = try clock.measure(.decode) { () throws(ImagingError) in try decode(original, size: largest) }
+        let deadline = Date().addingTimeInterval(timeLimit)
+        var current = try clock.measure(.decode) { () throws(ImagingError) in
+            try decode(image, size: largest, deadline: deadline, timeLimit: timeLimit)
+        }
         var results: [RenderedRendition] = []
         for spec in specs.sorted(by: { $0.size > $1.size }) {
+            if Date() > deadline { throw .timedOut(seconds: timeLimit) }
             if spec.size < max(current.width, current.height) {
                 current = try clock.measure(.resize) { () throws(ImagingError) in try resize(current, size: spec.size) }
+            }
+            // A rendition the same size, format and quality as the one before (small originals are
+            // never enlarged) has the same bytes: encode it once.
+            if let previous = results.last, previous.width == current.width, previous.height == current.height,
+               previous.spec.format == spec.format, previous.spec.quality == spec.quality {
+                results.append(RenderedRendition(spec: spec, data: previous.data, width: previous.width, height: previous.height))
+                continue
             }
             let data = try clock.measure(.encode) { () throws(ImagingError) in try encode(current, spec: spec) }
             results.append(RenderedRendition(spec: spec, data: data, width: current.width, height: current.height))
@@ -33,32 +56,40 @@ public struct RenditionRenderer: Sendable {
         return results
     }
 
-    private func decode(_ original: Data, size: Int) throws(ImagingError) -> ImageHandle {
-        var thumbnail: UnsafeMutablePointer<VipsImage>?
-        let status = original.withUnsafeBytes { buffer in
-            cupola_vips_thumbnail_buffer(buffer.baseAddress, buffer.count, Int32(size), Int32(size), &thumbnail)
-        }
-        guard status == 0, let thumbnail else { throw Self.decodeError(VipsRuntime.takeErrorText()) }
-        let lazy = ImageHandle(thumbnail)
-        var converted: UnsafeMutablePointer<VipsImage>?
-        guard cupola_vips_to_srgb(lazy.pointer, &converted) == 0, let converted else {
-            throw Self.decodeError(VipsRuntime.takeErrorText())
-        }
-        let srgb = ImageHandle(converted)
+    private func decode(_ image: OpenedImage, size: Int, deadline: Date, timeLimit: Double) throws(ImagingError) -> ImageHandle {
+        var pointer: UnsafeMutablePointer<VipsImage>?
+        let status = cupola_vips_load_fit(image.header.pointer, image.buffer.baseAddress, image.buffer.count,
+                                          image.probe.format == .jpeg ? 1 : 0, Int32(size), &pointer)
+        guard status == 0, let pointer else { throw Self.decodeError(VipsRuntime.takeErrorText()) }
+        let lazy = ImageHandle(pointer)
         // Evaluate now, once: every smaller rendition is derived from these pixels in memory.
-        guard let resident = vips_image_copy_memory(srgb.pointer) else {
-            throw Self.decodeError(VipsRuntime.takeErrorText())
+        let watchdog = timeLimit.isFinite ? Watchdog(image: lazy, seconds: deadline.timeIntervalSinceNow) : nil
+        let resident = vips_image_copy_memory(lazy.pointer)
+        if watchdog?.disarm() == true {
+            if let resident { g_object_unref(UnsafeMutableRawPointer(resident)) }
+            _ = VipsRuntime.takeErrorText()
+            throw .timedOut(seconds: timeLimit)
         }
-        return ImageHandle(resident)
+        guard let resident else { throw Self.decodeError(VipsRuntime.takeErrorText()) }
+        let decoded = ImageHandle(resident)
+        guard (decoded.integer("orientation") ?? 1) > 1 else { return decoded }
+        var upright: UnsafeMutablePointer<VipsImage>?
+        guard cupola_vips_autorot(decoded.pointer, &upright) == 0, let upright else {
+            throw .decodeFailed(VipsRuntime.takeErrorText())
+        }
+        return try materialise(ImageHandle(upright))
     }
 
     private func resize(_ image: ImageHandle, size: Int) throws(ImagingError) -> ImageHandle {
         var smaller: UnsafeMutablePointer<VipsImage>?
-        guard cupola_vips_thumbnail_image(image.pointer, Int32(size), Int32(size), &smaller) == 0, let smaller,
-              let resident = vips_image_copy_memory(smaller) else {
+        guard cupola_vips_resize_fit(image.pointer, Int32(size), &smaller) == 0, let smaller else {
             throw .decodeFailed(VipsRuntime.takeErrorText())
         }
-        g_object_unref(UnsafeMutableRawPointer(smaller))
+        return try materialise(ImageHandle(smaller))
+    }
+
+    private func materialise(_ image: ImageHandle) throws(ImagingError) -> ImageHandle {
+        guard let resident = vips_image_copy_memory(image.pointer) else { throw .decodeFailed(VipsRuntime.takeErrorText()) }
         return ImageHandle(resident)
     }
 

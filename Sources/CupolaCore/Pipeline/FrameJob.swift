@@ -18,8 +18,9 @@ public enum FrameResult: Sendable {
     case unchanged(SourceRecord)
     /// The input is bad (not an image, truncated, too large…): not retried until it changes.
     case rejected(SourceRecord)
-    /// Something on our side failed (disk, permissions of the library): retried next run.
-    case failed(SourceRecord, stopsRun: Bool)
+    /// Something on our side failed (disk, permissions of the library): retried next run. A full
+    /// disk or a read-only library stops the run: every later frame would fail the same way.
+    case failed(SourceRecord, stop: RunSummary.Stop?)
     /// The file disappeared between scan and read.
     case vanished(FilePathBytes)
 

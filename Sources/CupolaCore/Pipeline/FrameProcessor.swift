@@ -45,40 +45,32 @@ public struct FrameProcessor: Sendable {
         } catch let error as SystemCallError {
             source.state = .failed
             source.reason = error.description
-            return .failed(source, stopsRun: error.isDiskFull || error.isReadOnly)
+            return .failed(source, stop: error.isDiskFull ? .diskFull : error.isReadOnly ? .readOnly : nil)
         } catch {
             source.state = .failed
             source.reason = "\(error)"
-            return .failed(source, stopsRun: false)
+            return .failed(source, stop: nil)
         }
     }
 
     private func render(_ job: FrameJob, data: Data, source: SourceRecord) throws -> CatalogFrame {
         let settings = configuration.settings
         CrashDrill.crashIfAsked(for: job.arrival.path)
-        let probe = try clock.measure(.probe) { () throws(ImagingError) in
-            try ImageProbe(data, maxMegapixels: settings.maxMegapixels)
+        // Probe, metadata and decode all work on the one copy of the file read above.
+        let (probe, metadata, rendered) = try data.withBytes { (buffer) throws(ImagingError) in
+            let image = try clock.measure(.probe) { () throws(ImagingError) in
+                try OpenedImage(buffer, maxMegapixels: settings.maxMegapixels)
+            }
+            let metadata = clock.measure(.metadata) { reader.read(exif: image.probe.exif) }
+            let rendered = try renderer.render(image, specs: settings.renditions, timeLimit: settings.frameTimeoutSeconds, clock: clock)
+            return (image.probe, metadata, rendered)
         }
-        let metadata = clock.measure(.metadata) { reader.read(exif: probe.exif) }
-        let rendered = try renderer.render(data, specs: settings.renditions, clock: clock)
-        let renditions = try clock.measure(.write) { try write(rendered, job: job) }
+        let renditions = try clock.measure(.write) {
+            try RenditionWriter.write(rendered, gallery: job.gallery.id, stem: job.stem, layout: configuration.layout)
+        }
         let size = probe.displaySize(orientation: metadata.orientation)
         return CatalogFrame(source: source, gallery: job.gallery, name: job.name, id: job.id, stem: job.stem,
                             format: probe.format.rawValue, width: size.width, height: size.height,
                             metadata: metadata, renditions: renditions)
-    }
-
-    /// Writes every rendition under a temporary name and renames it into place, so a rendition
-    /// file is always whole; the catalog learns of them only after all are written.
-    private func write(_ rendered: [RenderedRendition], job: FrameJob) throws -> [RenditionRecord] {
-        let layout = configuration.layout
-        return try rendered.map { rendition in
-            let relative = LibraryLayout.renditionPath(rendition.spec, stem: job.stem)
-            let file = layout.renditionFile(gallery: job.gallery.id, relativePath: relative)
-            try AtomicFile.makeFolder(file.parent)
-            try AtomicFile.write(rendition.data, to: file, durable: false)
-            return RenditionRecord(name: rendition.spec.name, fingerprint: rendition.spec.fingerprint, path: relative,
-                                   bytes: rendition.data.count, width: rendition.width, height: rendition.height)
-        }
     }
 }

@@ -138,11 +138,16 @@ public final class Pipeline {
                 if let previous = try catalog.commitOutcome(source) { retire(previous) }
                 summary.rejected += 1
                 summary.problems.append(.init(file: source.label, outcome: "rejected", reason: source.reason ?? ""))
-            case .failed(let source, let stopsRun):
-                if let previous = try catalog.commitOutcome(source) { retire(previous) }
+            case .failed(let source, let stop):
                 summary.failed += 1
                 summary.problems.append(.init(file: source.label, outcome: "failed", reason: source.reason ?? ""))
-                if stopsRun { summary.stoppedEarly = source.reason }
+                if let stop {
+                    // Nothing is recorded for the frame: the next run, with space, does it afresh.
+                    summary.stop = stop
+                    summary.stoppedEarly = source.reason
+                } else if let previous = try catalog.commitOutcome(source) {
+                    retire(previous)
+                }
             case .vanished(let path):
                 if let frame = try catalog.remove([path]).first {
                     summary.removed += 1
@@ -173,7 +178,12 @@ public final class Pipeline {
     }
 
     public func noteSkipped(_ entries: [SkippedEntry]) {
-        for entry in entries { summary.skipped[entry.reason.rawValue, default: 0] += 1 }
+        for entry in entries {
+            summary.skipped[entry.reason.rawValue, default: 0] += 1
+            if summary.skippedFiles.count < RunSummary.skippedListLimit {
+                summary.skippedFiles.append(.init(file: entry.path.description, outcome: "skipped", reason: entry.reason.rawValue))
+            }
+        }
     }
 
     public func finish(elapsed: Double, withStages: Bool) {

@@ -18,6 +18,12 @@ public struct RunSummary: Codable, Sendable {
         public var files: [String]
     }
 
+    /// Why a run stopped before the end.
+    public enum Stop: String, Codable, Sendable {
+        case diskFull = "disk full"
+        case readOnly = "library is read-only"
+    }
+
     public var command: String
     public var dryRun = false
     public var ingested = 0
@@ -31,11 +37,15 @@ public struct RunSummary: Codable, Sendable {
     /// Dry run: files that would be read.
     public var pending = 0
     public var skipped: [String: Int] = [:]
+    /// The files passed over and why (at most `skippedListLimit`; `skipped` has the counts).
+    public var skippedFiles: [Problem] = []
+    public static let skippedListLimit = 1000
     public var galleries: [String] = []
     public var problems: [Problem] = []
     public var warnings: [Warning] = []
     public var sharedIds: [SharedId] = []
     public var stoppedEarly: String?
+    public var stop: Stop?
     public var elapsedSeconds = 0.0
     public var stages: [String: Double]?
 
@@ -48,7 +58,11 @@ public struct RunSummary: Codable, Sendable {
     }
 
     public var exitCode: Int32 {
-        if stoppedEarly != nil { return failed > 0 ? 74 : 75 }
+        switch stop {
+        case .diskFull: return 75
+        case .readOnly: return 74
+        case nil: break
+        }
         return rejected + failed > 0 ? 1 : 0
     }
 

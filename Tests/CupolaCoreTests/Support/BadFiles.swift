@@ -24,3 +24,24 @@ enum BadFiles {
         return jpeg.prefix(jpeg.count / 2)
     }
 }
+
+extension BadFiles {
+    /// A real, tiny JPEG whose frame header claims 60000×60000 pixels.
+    static func lyingJPEG() throws -> Data {
+        var jpeg = try SyntheticImage.jpeg(width: 16, height: 16)
+        let bytes = [UInt8](jpeg)
+        guard let sof = (0..<(bytes.count - 9)).first(where: { bytes[$0] == 0xFF && bytes[$0 + 1] == 0xC0 }) else {
+            return jpeg
+        }
+        // SOF0: marker, length (2), precision (1), height (2), width (2).
+        for offset in [sof + 5, sof + 7] {
+            jpeg[offset] = 0xEA
+            jpeg[offset + 1] = 0x60
+        }
+        return jpeg
+    }
+
+    static let svg = Data(#"<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><rect width="64" height="64"/></svg>"#.utf8)
+    static let ppm = Data("P6\n2 2\n255\n".utf8) + Data(repeating: 200, count: 12)
+    static let pdf = Data("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n".utf8)
+}

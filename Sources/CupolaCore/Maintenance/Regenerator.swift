@@ -1,0 +1,157 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `cupola regenerate`: rebuilds renditions that are missing or were made with other settings,
+/// one decode per original for all of its stale renditions, then republishes the galleries that
+/// changed. Each frame is committed as it completes, so a killed run resumes where it stopped.
+public final class Regenerator {
+    public struct Options: Sendable {
+        public var galleries: Set<String> = []
+        public var renditions: Set<String> = []
+        /// A shell pattern matched against the frame id and the source path shown in manifests.
+        public var frames: String?
+        public var force = false
+        public var prune = false
+        public var dryRun = false
+
+        public init() {}
+    }
+
+    public struct Summary: Codable, Sendable {
+        public var command = "regenerate"
+        public var dryRun = false
+        public var framesRebuilt = 0
+        public var renditionsRebuilt = 0
+        /// Dry run: renditions that would be rebuilt.
+        public var renditionsStale = 0
+        public var obsolete: [String] = []
+        public var pruned = 0
+        public var galleries: [String] = []
+        public var problems: [RunSummary.Problem] = []
+        public var elapsedSeconds = 0.0
+
+        public var exitCode: Int32 { problems.isEmpty ? 0 : 1 }
+        public var isQuiet: Bool { renditionsRebuilt == 0 && renditionsStale == 0 && pruned == 0 && problems.isEmpty && obsolete.isEmpty }
+
+        public var line: String {
+            if dryRun { return "dry run: \(renditionsStale) renditions of \(framesRebuilt) frames to rebuild, \(obsolete.count) obsolete" }
+            var parts = ["\(renditionsRebuilt) renditions of \(framesRebuilt) frames rebuilt in \(galleries.count) galleries",
+                         "\(problems.count) failed"]
+            if pruned > 0 { parts.append("\(pruned) obsolete removed") }
+            if !obsolete.isEmpty { parts.append("\(obsolete.count) obsolete kept (use --prune)") }
+            return parts.joined(separator: ", ") + String(format: ", %.1f s", elapsedSeconds)
+        }
+    }
+
+    let layout: LibraryLayout
+    let catalog: any Catalog
+    let settings: Settings
+    let workers: Int
+    public let clock = StageClock()
+
+    public init(layout: LibraryLayout, catalog: any Catalog, settings: Settings, workers: Int) {
+        self.layout = layout
+        self.catalog = catalog
+        self.settings = settings
+        self.workers = max(1, workers)
+    }
+
+    /// The plans for every frame that the options select and that has something to do.
+    public func plans(_ options: Options) throws -> [RenditionPlan] {
+        let galleries = try catalog.galleries().map(\.identity.id).filter { options.galleries.isEmpty || options.galleries.contains($0) }
+        return try galleries.flatMap { gallery in
+            try catalog.frames(inGallery: gallery).filter { frame in
+                guard let pattern = options.frames else { return true }
+                let candidates: [String] = [frame.id, frame.source.label]
+                return candidates.contains { candidate in fnmatch(pattern, candidate, 0) == 0 }
+            }.map { RenditionPlan(frame: $0, settings: settings.renditions, only: options.renditions, force: options.force) }
+        }.filter { !$0.isEmpty }.sorted { $0.frame.source.path < $1.frame.source.path }
+    }
+
+    public func run(_ options: Options) async throws -> Summary {
+        let started = Date()
+        var summary = Summary()
+        summary.dryRun = options.dryRun
+        let plans = try plans(options)
+        summary.obsolete = plans.flatMap { plan in plan.obsolete.map { "\(plan.frame.gallery.id)/\($0.path)" } }
+        if options.dryRun {
+            summary.framesRebuilt = plans.filter { !$0.stale.isEmpty }.count
+            summary.renditionsStale = plans.reduce(0) { $0 + $1.stale.count }
+            return summary
+        }
+        try await rebuild(plans, prune: options.prune, summary: &summary)
+        if options.prune { summary.obsolete = [] }
+        summary.elapsedSeconds = Date().timeIntervalSince(started)
+        return summary
+    }
+
+    /// Rebuilds the given plans, at most `workers` frames at a time; publishes the galleries touched.
+    func rebuild(_ plans: [RenditionPlan], prune: Bool, summary: inout Summary) async throws {
+        let renderer = RenditionRenderer()
+        let layout = self.layout, clock = self.clock, timeLimit = settings.frameTimeoutSeconds
+        var touched: Set<String> = []
+        var pending = plans.makeIterator()
+        try await withThrowingTaskGroup(of: (RenditionPlan, Result<[RenditionRecord], RegenerateFailure>).self) { group in
+            func startNext() -> Bool {
+                guard let plan = pending.next() else { return false }
+                group.addTask { (plan, Self.rebuild(plan, renderer: renderer, layout: layout, timeLimit: timeLimit, clock: clock)) }
+                return true
+            }
+            for _ in 0..<workers where !startNext() { break }
+            while let (plan, result) = try await group.next() {
+                let frame = plan.frame
+                switch result {
+                case .success(let records):
+                    let removing = prune ? plan.obsolete : []
+                    try catalog.updateRenditions(of: frame.source.path, gallery: frame.gallery.id, with: records,
+                                                 removing: removing.map(\.name))
+                    for obsolete in removing {
+                        AtomicFile.remove(layout.renditionFile(gallery: frame.gallery.id, relativePath: obsolete.path))
+                    }
+                    summary.pruned += removing.count
+                    if !records.isEmpty { summary.framesRebuilt += 1 }
+                    summary.renditionsRebuilt += records.count
+                    if !records.isEmpty || !removing.isEmpty { touched.insert(frame.gallery.id) }
+                case .failure(let failure):
+                    summary.problems.append(.init(file: frame.source.label, outcome: "failed", reason: failure.reason))
+                }
+                _ = startNext()
+            }
+        }
+        let dirty = try catalog.dirtyGalleries().union(touched)
+        try GalleryPublisher(layout: layout, catalog: catalog).publish(galleries: dirty)
+        try catalog.markClean(dirty)
+        summary.galleries = touched.sorted()
+    }
+
+    struct RegenerateFailure: Error { let reason: String }
+
+    /// One frame: read its original, check it is the file that was ingested, render the stale
+    /// renditions from one decode and write them.
+    static func rebuild(_ plan: RenditionPlan, renderer: RenditionRenderer, layout: LibraryLayout,
+                        timeLimit: Double, clock: StageClock) -> Result<[RenditionRecord], RegenerateFailure> {
+        guard !plan.stale.isEmpty else { return .success([]) }
+        let frame = plan.frame
+        let contents: Data
+        do {
+            contents = try clock.measure(.read) { try FileContents.read(frame.source.path).data }
+        } catch let error as SystemCallError where error.code == ENOENT {
+            return .failure(RegenerateFailure(reason: "original is gone"))
+        } catch {
+            return .failure(RegenerateFailure(reason: "\(error)"))
+        }
+        guard Hashing.sha256(contents) == frame.source.sha256 else {
+            return .failure(RegenerateFailure(reason: "original changed since it was ingested; run `cupola ingest`"))
+        }
+        do {
+            let rendered = try renderer.render(contents, specs: plan.stale, timeLimit: timeLimit, clock: clock)
+            return .success(try clock.measure(.write) {
+                try RenditionWriter.write(rendered, gallery: frame.gallery.id, stem: frame.stem, layout: layout)
+            })
+        } catch {
+            return .failure(RegenerateFailure(reason: "\(error)"))
+        }
+    }
+}

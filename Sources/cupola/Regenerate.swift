@@ -1,0 +1,75 @@
+import ArgumentParser
+import CupolaCore
+import Foundation
+
+struct Regenerate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Rebuild renditions that are missing or were made with other settings.",
+        discussion: """
+            After a change to the [[rendition]] settings, rebuilds exactly the renditions whose settings
+            fingerprint changed (size, format, quality, libvips version), decoding each original once
+            for all of its stale renditions, and rewrites the manifests of the galleries touched.
+            Renditions whose name left the settings are listed, and removed with --prune.
+            Safe to kill: a re-run carries on where it stopped.
+
+            Example:
+              cupola regenerate --library /srv/galleries --rendition thumb --dry-run
+            """)
+
+    @OptionGroup var options: LibraryOptions
+
+    @Option(name: .long, help: ArgumentHelp("Only this gallery (repeatable).", valueName: "ID"))
+    var gallery: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Only this rendition (repeatable).", valueName: "NAME"))
+    var rendition: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Only frames whose id or source path matches this shell pattern.", valueName: "GLOB"))
+    var frames: String?
+
+    @Flag(name: .long, help: "Rebuild the selected renditions even when they are up to date.")
+    var force = false
+
+    @Flag(name: .long, help: "Delete renditions whose name is no longer in the settings.")
+    var prune = false
+
+    @Flag(name: .long, help: "List what would be rebuilt; write nothing.")
+    var dryRun = false
+
+    @Option(name: .long, help: "Frames processed at once (default: one per core).")
+    var jobs: Int?
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+    }
+
+    func run() async throws {
+        do {
+            try VipsRuntime.start()
+            let session = try LibrarySession(library: options.library, settingsFile: options.config, command: "regenerate")
+            var selection = Regenerator.Options()
+            selection.galleries = Set(gallery)
+            selection.renditions = Set(rendition)
+            selection.frames = frames
+            selection.force = force
+            selection.prune = prune
+            selection.dryRun = dryRun
+            let regenerator = Regenerator(layout: session.layout, catalog: session.catalog, settings: session.settings,
+                                          workers: jobs ?? session.settings.workerCount)
+            let summary = try await regenerator.run(selection)
+            if options.json {
+                let data = try RunReport.encoder.encode(summary)
+                Terminal.output(String(decoding: data, as: UTF8.self))
+            } else if !summary.isQuiet || Terminal.standardOutputIsInteractive {
+                for problem in summary.problems { Terminal.error("\(problem.file): \(problem.reason)") }
+                for obsolete in summary.obsolete.prefix(20) { Terminal.error("obsolete: \(obsolete)") }
+                Terminal.error(summary.line)
+            }
+            if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            throw ExitStatus.fail(error)
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import CupolaCore
+import Foundation
+
+struct Verify: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check that a library is whole; optionally repair it.",
+        discussion: """
+            Checks that every manifest and the index equal what the catalog produces, and that every
+            rendition exists with its recorded size and dimensions. --deep also decodes every rendition
+            and checks every original's SHA-256. --repair rebuilds missing or damaged renditions from
+            the originals and rewrites stale manifests, then names what it could not fix (an original
+            that changed or vanished). Exit 0 when whole, 1 otherwise.
+
+            Example:
+              cupola verify --library /srv/galleries --deep --repair
+            """)
+
+    @OptionGroup var options: LibraryOptions
+
+    @Flag(name: .long, help: "Also decode every rendition and hash every original.")
+    var deep = false
+
+    @Flag(name: .long, help: "Fix what can be fixed from the originals and the catalog.")
+    var repair = false
+
+    struct Report: Encodable {
+        let whole: Bool
+        let problems: [LibraryVerifier.Problem]
+        let repaired: [LibraryVerifier.Problem]
+    }
+
+    func run() async throws {
+        do {
+            try VipsRuntime.start()
+            let session = repair
+                ? try LibrarySession(library: options.library, settingsFile: options.config, command: "verify")
+                : try LibrarySession(readingLibrary: options.library, settingsFile: options.config)
+            let verifier = LibraryVerifier(layout: session.layout, catalog: session.catalog)
+            let found = try verifier.verify(deep: deep)
+            var remaining = found
+            if repair && !found.isEmpty {
+                remaining = try await verifier.repair(found, settings: session.settings, workers: session.settings.workerCount)
+            }
+            let repaired = found.filter { !remaining.contains($0) }
+            if options.json {
+                let data = try RunReport.encoder.encode(Report(whole: remaining.isEmpty, problems: remaining, repaired: repaired))
+                Terminal.output(String(decoding: data, as: UTF8.self))
+            } else {
+                for problem in repaired { Terminal.output("repaired: \(problem.file): \(problem.kind.rawValue)") }
+                for problem in remaining {
+                    let detail = problem.detail.isEmpty ? "" : " (\(problem.detail))"
+                    Terminal.output("\(problem.file): \(problem.kind.rawValue)\(detail)")
+                }
+                if remaining.isEmpty && (found.isEmpty || Terminal.standardOutputIsInteractive) {
+                    if found.isEmpty { Terminal.output("library is whole") }
+                }
+            }
+            if !remaining.isEmpty { throw ExitCode(1) }
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            throw ExitStatus.fail(error)
+        }
+    }
+}
