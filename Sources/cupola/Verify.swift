@@ -52,9 +52,7 @@ struct Verify: AsyncParsableCommand {
                     let detail = problem.detail.isEmpty ? "" : " (\(problem.detail))"
                     Terminal.output("\(problem.file): \(problem.kind.rawValue)\(detail)")
                 }
-                if remaining.isEmpty && (found.isEmpty || Terminal.standardOutputIsInteractive) {
-                    if found.isEmpty { Terminal.output("library is whole") }
-                }
+                if found.isEmpty { Terminal.output("library is whole") }
             }
             if !remaining.isEmpty { throw ExitCode(1) }
         } catch let exit as ExitCode {

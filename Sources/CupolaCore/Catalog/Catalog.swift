@@ -11,14 +11,10 @@ public protocol Catalog: Sendable {
 
     /// Marks sources as being decoded, before any C library touches them.
     func markProcessing(_ sources: [SourceRecord], isolated: Bool) throws(CatalogError)
-    /// Records an ingested frame and its renditions in one transaction.
-    func commit(_ frame: CatalogFrame) throws(CatalogError)
-    /// Records a rejected or failed source with its reason; any frame it had is removed.
-    func commitOutcome(_ source: SourceRecord) throws(CatalogError) -> CatalogFrame?
-    /// Updates the stat of a source whose content did not change.
-    func refresh(_ source: SourceRecord) throws(CatalogError)
-    /// Forgets sources; returns their frames so their renditions can be removed.
-    func remove(_ paths: [FilePathBytes]) throws(CatalogError) -> [CatalogFrame]
+    /// Applies changes in one transaction, marking their galleries dirty in it; returns the frames
+    /// that left the catalog (replaced or removed), whose renditions may have to go.
+    @discardableResult
+    func apply(_ changes: [CatalogChange]) throws(CatalogError) -> [CatalogFrame]
 
     /// Galleries whose frames changed since their manifest was last written.
     func dirtyGalleries() throws(CatalogError) -> Set<String>
@@ -42,6 +38,25 @@ public protocol Catalog: Sendable {
 
     func recordRun(_ run: RunRecord) throws(CatalogError)
     func lastRun() throws(CatalogError) -> RunRecord?
+}
+
+/// One change to the catalog, applied in batches by `Catalog.apply`.
+public enum CatalogChange: Sendable {
+    /// An ingested frame and its renditions.
+    case commit(CatalogFrame)
+    /// A rejected or failed source with its reason; any frame it had is removed.
+    case outcome(SourceRecord)
+    /// The stat of a source whose content did not change.
+    case refresh(SourceRecord)
+    /// A source to forget.
+    case remove(FilePathBytes)
+}
+
+extension Catalog {
+    /// Forgets sources; returns their frames so their renditions can be removed.
+    public func remove(_ paths: [FilePathBytes]) throws(CatalogError) -> [CatalogFrame] {
+        try apply(paths.map(CatalogChange.remove))
+    }
 }
 
 /// What start-up recovery found of a killed run.

@@ -8,58 +8,52 @@ extension SQLiteCatalog {
         return encoder
     }()
 
-    public func commit(_ frame: CatalogFrame) throws(CatalogError) {
-        try perform {
-            let gallery = String(decoding: try Self.encoder.encode(frame.gallery), as: UTF8.self)
-            let name = try frame.name.map { String(decoding: try Self.encoder.encode($0), as: UTF8.self) }
-            let metadata = String(decoding: try Self.encoder.encode(frame.metadata), as: UTF8.self)
-            try queue.write { db in
-                var source = frame.source
-                source.state = .ingested
-                source.reason = nil
-                let id = try Self.upsert(source, in: db)
-                try Self.markDirty([frame.gallery.id], in: db)
-                try db.execute(sql: "DELETE FROM frame WHERE source_id = ?", arguments: [id])
-                try db.execute(sql: """
-                    INSERT INTO frame (source_id, gallery, gallery_json, frame_id, name_json, stem, format, width, height, captured, metadata_json)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [id, frame.gallery.id, gallery, frame.id, name, frame.stem, frame.format,
-                                     frame.width, frame.height, frame.metadata.captured, metadata])
-                for rendition in frame.renditions {
-                    try db.execute(sql: """
-                        INSERT INTO rendition (source_id, name, fingerprint, path, bytes, width, height)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [id, rendition.name, rendition.fingerprint, rendition.path,
-                                         rendition.bytes, rendition.width, rendition.height])
-                }
-            }
-        }
-    }
-
-    public func commitOutcome(_ source: SourceRecord) throws(CatalogError) -> CatalogFrame? {
-        try perform {
-            try queue.write { db in
-                let previous = try Self.frames(in: db, filter: "source.path = ?", arguments: [Data(source.path.bytes)]).first
-                try Self.markDirty(previous.map { [$0.gallery.id] } ?? [], in: db)
-                let id = try Self.upsert(source, in: db)
-                try db.execute(sql: "DELETE FROM frame WHERE source_id = ?", arguments: [id])
-                return previous
-            }
-        }
-    }
-
-    public func remove(_ paths: [FilePathBytes]) throws(CatalogError) -> [CatalogFrame] {
-        guard !paths.isEmpty else { return [] }
+    @discardableResult
+    public func apply(_ changes: [CatalogChange]) throws(CatalogError) -> [CatalogFrame] {
+        guard !changes.isEmpty else { return [] }
         return try perform {
             try queue.write { db in
-                var removed: [CatalogFrame] = []
-                for path in paths {
-                    removed += try Self.frames(in: db, filter: "source.path = ?", arguments: [Data(path.bytes)])
-                    try db.execute(sql: "DELETE FROM source WHERE path = ?", arguments: [Data(path.bytes)])
+                var retired: [CatalogFrame] = []
+                for change in changes {
+                    switch change {
+                    case .commit(let frame): try Self.insert(frame, in: db)
+                    case .refresh(let source): _ = try Self.upsert(source, in: db)
+                    case .outcome(let source):
+                        retired += try Self.frames(in: db, filter: "source.path = ?", arguments: [Data(source.path.bytes)])
+                        let id = try Self.upsert(source, in: db)
+                        try db.execute(sql: "DELETE FROM frame WHERE source_id = ?", arguments: [id])
+                    case .remove(let path):
+                        retired += try Self.frames(in: db, filter: "source.path = ?", arguments: [Data(path.bytes)])
+                        try db.execute(sql: "DELETE FROM source WHERE path = ?", arguments: [Data(path.bytes)])
+                    }
                 }
-                try Self.markDirty(removed.map(\.gallery.id), in: db)
-                return removed
+                try Self.markDirty(retired.map(\.gallery.id), in: db)
+                return retired
             }
+        }
+    }
+
+    private static func insert(_ frame: CatalogFrame, in db: Database) throws {
+        let gallery = String(decoding: try encoder.encode(frame.gallery), as: UTF8.self)
+        let name = try frame.name.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+        let metadata = String(decoding: try encoder.encode(frame.metadata), as: UTF8.self)
+        var source = frame.source
+        source.state = .ingested
+        source.reason = nil
+        let id = try upsert(source, in: db)
+        try markDirty([frame.gallery.id], in: db)
+        try db.execute(sql: "DELETE FROM frame WHERE source_id = ?", arguments: [id])
+        try db.execute(sql: """
+            INSERT INTO frame (source_id, gallery, gallery_json, frame_id, name_json, stem, format, width, height, captured, metadata_json)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [id, frame.gallery.id, gallery, frame.id, name, frame.stem, frame.format,
+                             frame.width, frame.height, frame.metadata.captured, metadata])
+        for rendition in frame.renditions {
+            try db.execute(sql: """
+                INSERT INTO rendition (source_id, name, fingerprint, path, bytes, width, height)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [id, rendition.name, rendition.fingerprint, rendition.path,
+                                 rendition.bytes, rendition.width, rendition.height])
         }
     }
 

@@ -90,12 +90,6 @@ extension SQLiteCatalog {
         }
     }
 
-    public func refresh(_ source: SourceRecord) throws(CatalogError) {
-        try perform {
-            try queue.write { db in _ = try Self.upsert(source, in: db) }
-        }
-    }
-
     public func recoverInterrupted(crashed: Bool) throws(CatalogError) -> RecoveryReport {
         try perform {
             try queue.write { db in

@@ -20,8 +20,8 @@ public struct BatchIngest {
             scans.append((source, result))
         }
         found?(scans.reduce(0) { $0 + $1.1.arrivals.count })
-        let (stream, continuation) = AsyncStream<Arrival>.makeStream()
-        for (_, result) in scans { for arrival in result.arrivals { continuation.yield(arrival) } }
+        let (stream, continuation) = AsyncStream<PipelineEvent>.makeStream()
+        for (_, result) in scans { for arrival in result.arrivals { continuation.yield(.arrival(arrival)) } }
         continuation.finish()
         try await pipeline.run(stream)
         for (source, result) in scans {

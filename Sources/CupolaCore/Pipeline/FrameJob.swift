@@ -24,6 +24,14 @@ public enum FrameResult: Sendable {
     /// The file disappeared between scan and read.
     case vanished(FilePathBytes)
 
+    var path: FilePathBytes {
+        switch self {
+        case .ingested(let frame, _): return frame.source.path
+        case .unchanged(let source), .rejected(let source), .failed(let source, _): return source.path
+        case .vanished(let path): return path
+        }
+    }
+
     var source: SourceRecord? {
         switch self {
         case .ingested(let frame, _): return frame.source

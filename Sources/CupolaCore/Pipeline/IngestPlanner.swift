@@ -3,7 +3,7 @@
 /// the same names.
 struct IngestPlanner {
     let catalog: any Catalog
-    private var knownByRoot: [FilePathBytes: [FilePathBytes: SourceRecord]] = [:]
+    private(set) var knownByRoot: [FilePathBytes: [FilePathBytes: SourceRecord]] = [:]
     private var stemOwners: [StemKey: FilePathBytes]
     /// Frame ids claimed by more than one file in this run, for the summary.
     private(set) var sharedIds: [String: Set<String>] = [:]
@@ -60,5 +60,23 @@ struct IngestPlanner {
         // A name that had to change keeps a tag of its original bytes, so two names that clean
         // up alike stay apart.
         return Array(safe.utf8) == stem ? safe : "\(safe)~\(Hashing.tag(name))"
+    }
+}
+
+extension IngestPlanner {
+    /// Keeps the planner's view of the catalog current as results are recorded, so a long-running
+    /// watcher plans later arrivals of the same file against what was just committed.
+    mutating func remember(_ result: FrameResult) {
+        guard let root = result.source?.root ?? knownRoot(of: result.path), knownByRoot[root] != nil else { return }
+        switch result {
+        case .vanished(let path): knownByRoot[root]?[path] = nil
+        case .failed(_, .some): break
+        default:
+            if let source = result.source { knownByRoot[root]?[source.path] = source }
+        }
+    }
+
+    private func knownRoot(of path: FilePathBytes) -> FilePathBytes? {
+        knownByRoot.keys.first { path.bytes.starts(with: $0.bytes + [UInt8(ascii: "/")]) }
     }
 }

@@ -10,17 +10,20 @@ public final class Pipeline {
     public let clock: StageClock
     /// Called after each arrival is dealt with: (done, offered so far). For progress displays.
     public var onProgress: ((Int, Int) -> Void)?
-    private var offered = 0
+    var offered = 0
     private var done = 0
     /// Set for writing runs: tells whether the previous run crashed.
     public var crashMarker: CrashMarker?
     let processor: FrameProcessor
-    private var planner: IngestPlanner
-    public private(set) var summary: RunSummary
+    var planner: IngestPlanner
+    public internal(set) var summary: RunSummary
     private var dirtyGalleries: Set<String> = []
     private var touchedGalleries: Set<String> = []
     /// Rendition files of frames that left the catalog: removed once manifests no longer name them.
-    private var staleRenditions: [FilePathBytes] = []
+    private var retiredFiles: [FilePathBytes] = []
+    /// Results not yet committed: written in batches, one transaction each.
+    private var pendingChanges: [CatalogChange] = []
+    var lastPublished = Date.distantPast
 
     public init(configuration: PipelineConfiguration, catalog: any Catalog, command: String, clock: StageClock = StageClock()) throws(CatalogError) {
         self.configuration = configuration
@@ -30,42 +33,6 @@ public final class Pipeline {
         self.planner = try IngestPlanner(catalog: catalog)
         self.summary = RunSummary(command: command)
         summary.dryRun = configuration.dryRun
-    }
-
-    /// Processes every arrival of the stream, at most `workers` at a time.
-    public func run(_ arrivals: AsyncStream<Arrival>) async throws {
-        let processor = self.processor
-        let workers = configuration.workers
-        try await withThrowingTaskGroup(of: FrameResult.self) { group in
-            var inFlight = 0
-            for await arrival in arrivals {
-                if summary.stoppedEarly != nil { break }
-                offered += 1
-                guard let job = try planner.plan(arrival) else {
-                    summary.unchanged += 1
-                    advance()
-                    continue
-                }
-                if configuration.dryRun {
-                    summary.pending += 1
-                    advance()
-                    continue
-                }
-                if inFlight >= workers, let result = try await group.next() {
-                    inFlight -= 1
-                    try record(result)
-                }
-                try clock.measure(.catalog) { () throws(CatalogError) in
-                    try catalog.markProcessing([SourceRecord(arrival, state: .processing)], isolated: false)
-                }
-                group.addTask { processor.process(job) }
-                inFlight += 1
-            }
-            while let result = try await group.next() { try record(result) }
-        }
-        summary.sharedIds = planner.sharedIds.keys.sorted().map {
-            RunSummary.SharedId(id: $0, files: planner.sharedIds[$0]!.sorted())
-        }
     }
 
     /// Start-up after a killed run: frames that killed the process twice are rejected (and leave
@@ -90,7 +57,8 @@ public final class Pipeline {
             let arrival = Arrival(path: suspect.path, root: suspect.root, label: suspect.label, stat: FileStat(raw))
             guard let job = try planner.plan(arrival) else { continue }
             try catalog.markProcessing([SourceRecord(arrival, state: .isolated)], isolated: true)
-            try record(processor.process(job))
+            record(processor.process(job))
+            try commitPending()
         }
     }
 
@@ -109,58 +77,74 @@ public final class Pipeline {
     private func retire(_ frame: CatalogFrame) {
         dirtyGalleries.insert(frame.gallery.id)
         touchedGalleries.insert(frame.gallery.id)
-        staleRenditions += frame.renditions.map {
+        retiredFiles += frame.renditions.map {
             configuration.layout.renditionFile(gallery: frame.gallery.id, relativePath: $0.path)
         }
     }
 
-    private func advance() {
+    func advance() {
         done += 1
         onProgress?(done, offered)
     }
 
-    private func record(_ result: FrameResult) throws {
+    /// Takes a worker's result: counts it, and queues its catalog change for the next batch.
+    func record(_ result: FrameResult) {
         defer { advance() }
-        try clock.measure(.catalog) { () throws(CatalogError) in
-            switch result {
-            case .ingested(let frame, _):
-                try catalog.commit(frame)
-                summary.ingested += 1
-                dirtyGalleries.insert(frame.gallery.id)
-                touchedGalleries.insert(frame.gallery.id)
-                for warning in frame.metadata.warnings {
-                    summary.warnings.append(.init(file: frame.source.label, warning: warning))
-                }
-            case .unchanged(let source):
-                try catalog.refresh(source)
-                summary.refreshed += 1
-            case .rejected(let source):
-                if let previous = try catalog.commitOutcome(source) { retire(previous) }
-                summary.rejected += 1
-                summary.problems.append(.init(file: source.label, outcome: "rejected", reason: source.reason ?? ""))
-            case .failed(let source, let stop):
-                summary.failed += 1
-                summary.problems.append(.init(file: source.label, outcome: "failed", reason: source.reason ?? ""))
-                if let stop {
-                    // Nothing is recorded for the frame: the next run, with space, does it afresh.
-                    summary.stop = stop
-                    summary.stoppedEarly = source.reason
-                } else if let previous = try catalog.commitOutcome(source) {
-                    retire(previous)
-                }
-            case .vanished(let path):
-                if let frame = try catalog.remove([path]).first {
-                    summary.removed += 1
-                    retire(frame)
-                }
+        planner.remember(result)
+        switch result {
+        case .ingested(let frame, _):
+            pendingChanges.append(.commit(frame))
+            summary.ingested += 1
+            dirtyGalleries.insert(frame.gallery.id)
+            touchedGalleries.insert(frame.gallery.id)
+            for warning in frame.metadata.warnings {
+                summary.warnings.append(.init(file: frame.source.label, warning: warning))
             }
+        case .unchanged(let source):
+            pendingChanges.append(.refresh(source))
+            summary.refreshed += 1
+        case .rejected(let source):
+            pendingChanges.append(.outcome(source))
+            summary.rejected += 1
+            summary.problems.append(.init(file: source.label, outcome: "rejected", reason: source.reason ?? ""))
+        case .failed(let source, let stop):
+            summary.failed += 1
+            summary.problems.append(.init(file: source.label, outcome: "failed", reason: source.reason ?? ""))
+            if let stop {
+                // Nothing is recorded for the frame: the next run, with space, does it afresh.
+                summary.stop = stop
+                summary.stoppedEarly = source.reason
+            } else {
+                pendingChanges.append(.outcome(source))
+            }
+        case .vanished(let path):
+            pendingChanges.append(.remove(path))
         }
+    }
+
+    var pendingCount: Int { pendingChanges.count }
+    var hasUnpublishedChanges: Bool { !dirtyGalleries.isEmpty || !retiredFiles.isEmpty }
+
+    /// Commits the queued changes in one transaction. Renditions are already on disk, so a crash
+    /// before this only costs the next run some work.
+    func commitPending() throws {
+        guard !pendingChanges.isEmpty else { return }
+        let changes = pendingChanges
+        pendingChanges = []
+        let retired = try clock.measure(.catalog) { () throws(CatalogError) in try catalog.apply(changes) }
+        for frame in retired { retire(frame) }
+        let vanished = Set(changes.compactMap { change -> FilePathBytes? in
+            if case .remove(let path) = change { return path } else { return nil }
+        })
+        summary.removed += retired.filter { vanished.contains($0.source.path) }.count
     }
 
     /// Rebuilds the manifests of every gallery this run changed, then removes renditions that
     /// no manifest names any more.
     public func publish() throws {
         guard !configuration.dryRun else { return }
+        try commitPending()
+        lastPublished = Date()
         let publisher = GalleryPublisher(layout: configuration.layout, catalog: catalog)
         // Galleries a killed run changed but did not publish are in the catalog's dirty list.
         dirtyGalleries.formUnion(try catalog.dirtyGalleries())
@@ -171,10 +155,11 @@ public final class Pipeline {
                 frame.renditions.map { configuration.layout.renditionFile(gallery: gallery, relativePath: $0.path) }
             }
         })
-        for file in staleRenditions where !stillNamed.contains(file) { AtomicFile.remove(file) }
-        staleRenditions = []
+        for file in retiredFiles where !stillNamed.contains(file) { AtomicFile.remove(file) }
+        retiredFiles = []
         dirtyGalleries = []
         summary.galleries = touchedGalleries.sorted()
+        summary.staleRenditions = try catalog.staleRenditionCount(current: configuration.settings.renditions)
     }
 
     public func noteSkipped(_ entries: [SkippedEntry]) {

@@ -46,6 +46,8 @@ public struct RunSummary: Codable, Sendable {
     public var sharedIds: [SharedId] = []
     public var stoppedEarly: String?
     public var stop: Stop?
+    /// Renditions in the library made with other settings than the current ones.
+    public var staleRenditions = 0
     public var elapsedSeconds = 0.0
     public var stages: [String: Double]?
 
@@ -79,6 +81,7 @@ public struct RunSummary: Codable, Sendable {
         let skippedTotal = skipped.values.reduce(0, +)
         if skippedTotal > 0 { parts.append("\(skippedTotal) skipped") }
         if !sharedIds.isEmpty { parts.append("\(sharedIds.count) frame ids shared by several files") }
+        if staleRenditions > 0 { parts.append("\(staleRenditions) renditions out of date, run `cupola regenerate`") }
         return parts.joined(separator: ", ") + ", \(seconds) s"
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -48,8 +49,23 @@ public enum AtomicFile {
         try systemCall("fsync", path: folder) { fsync(fd) }
     }
 
+    /// Folders this process already made or checked: rendition folders are asked for three times a
+    /// frame, and a cached answer saves the lstat calls.
+    private static let knownFolders = Mutex<Set<FilePathBytes>>([])
+
     /// Creates a folder and its parents; an existing folder is fine, a symlink in its place is not.
     public static func makeFolder(_ folder: FilePathBytes) throws {
+        if knownFolders.withLock({ $0.contains(folder) }) { return }
+        try makeFolderUncached(folder)
+        knownFolders.withLock { _ = $0.insert(folder) }
+    }
+
+    /// Forgets cached folders (after something may have removed them).
+    public static func forgetFolders() {
+        knownFolders.withLock { $0.removeAll() }
+    }
+
+    private static func makeFolderUncached(_ folder: FilePathBytes) throws {
         var raw = stat()
         if folder.withCString({ lstat($0, &raw) }) == 0 {
             guard case .directory = EntryKind(mode: raw.st_mode) else {
@@ -59,7 +75,7 @@ public enum AtomicFile {
         }
         let parent = folder.parent
         if parent != folder, parent.bytes != [UInt8(ascii: "/")], parent.bytes != Array(".".utf8) {
-            try makeFolder(parent)
+            try makeFolderUncached(parent)
         }
         let result = folder.withCString { mkdir($0, 0o755) }
         if result != 0 && errno != EEXIST {

@@ -1,0 +1,143 @@
+import Foundation
+
+/// What drives the pipeline: files offered by a source, and the passing of time.
+public enum PipelineEvent: Sendable {
+    case arrival(Arrival)
+    /// Lets the pipeline commit and publish what is due while no file arrives (the watcher).
+    case tick
+}
+
+extension Pipeline {
+    /// How often galleries are republished while frames keep coming: a burst rewrites each
+    /// manifest about once a second, and a lone frame is published as soon as it is committed.
+    static let publishInterval = 1.0
+    /// Results committed per catalog transaction.
+    static let commitBatch = 64
+
+    /// Runs until the event stream ends and every frame in flight is recorded: the planner
+    /// decides what to read, at most `workers` frames are processed at once, results come back
+    /// here to be committed in batches. The same loop serves a batch scan and the watcher.
+    public func run(_ events: AsyncStream<PipelineEvent>) async throws {
+        enum Item: Sendable { case event(PipelineEvent), sourceEnded, result(FrameResult) }
+        let (items, sink) = AsyncStream<Item>.makeStream()
+        let forwarder = Task {
+            for await event in events { sink.yield(.event(event)) }
+            sink.yield(.sourceEnded)
+        }
+        defer { forwarder.cancel() }
+        let processor = self.processor
+        var queue = JobQueue()
+        var inFlight: Set<FilePathBytes> = []
+        /// Files offered again while queued or in flight: looked at again once they are done.
+        var offeredAgain: [FilePathBytes: Arrival] = [:]
+        var sourceEnded = false
+
+        try await withThrowingDiscardingTaskGroup { group in
+            for await item in items {
+                switch item {
+                case .event(.arrival(let arrival)):
+                    offered += 1
+                    if inFlight.contains(arrival.path) || queue.contains(arrival.path) {
+                        offeredAgain[arrival.path] = arrival
+                        advance()
+                    } else {
+                        try plan(arrival, into: &queue)
+                    }
+                case .event(.tick):
+                    try publishIfDue(idle: queue.isEmpty && inFlight.isEmpty)
+                case .sourceEnded:
+                    sourceEnded = true
+                case .result(let result):
+                    inFlight.remove(result.path)
+                    record(result)
+                    if pendingCount >= Self.commitBatch || inFlight.isEmpty { try commitPending() }
+                    if let again = offeredAgain.removeValue(forKey: result.path) {
+                        offered += 1
+                        try plan(again.restatted(), into: &queue)
+                    }
+                }
+                if summary.stoppedEarly != nil { queue.removeAll() }
+                let room = configuration.workers - inFlight.count
+                if room > 0, !queue.isEmpty {
+                    let jobs = queue.take(room)
+                    try clock.measure(.catalog) { () throws(CatalogError) in
+                        try catalog.markProcessing(jobs.map { SourceRecord($0.arrival, state: .processing) }, isolated: false)
+                    }
+                    for job in jobs {
+                        inFlight.insert(job.arrival.path)
+                        group.addTask { sink.yield(.result(processor.process(job))) }
+                    }
+                }
+                if sourceEnded && inFlight.isEmpty && queue.isEmpty { break }
+            }
+            try commitPending()
+        }
+        summary.sharedIds = planner.sharedIds.keys.sorted().map {
+            RunSummary.SharedId(id: $0, files: planner.sharedIds[$0]!.sorted())
+        }
+    }
+
+    private func plan(_ arrival: Arrival?, into queue: inout JobQueue) throws {
+        guard let arrival else { return }
+        guard let job = try planner.plan(arrival) else {
+            summary.unchanged += 1
+            advance()
+            return
+        }
+        if configuration.dryRun {
+            summary.pending += 1
+            advance()
+            return
+        }
+        queue.append(job)
+    }
+
+    /// Publishes changed galleries when nothing else is waiting, or at least once per interval.
+    func publishIfDue(idle: Bool) throws {
+        guard idle || Date().timeIntervalSince(lastPublished) >= Self.publishInterval else { return }
+        try commitPending()
+        guard hasUnpublishedChanges else { return }
+        try publish()
+    }
+}
+
+/// Jobs waiting for a worker, in arrival order, with a quick "is this path waiting?".
+struct JobQueue {
+    private var jobs: [FrameJob] = []
+    private var head = 0
+    private var paths: Set<FilePathBytes> = []
+
+    var isEmpty: Bool { head == jobs.count }
+    func contains(_ path: FilePathBytes) -> Bool { paths.contains(path) }
+
+    mutating func append(_ job: FrameJob) {
+        jobs.append(job)
+        paths.insert(job.arrival.path)
+    }
+
+    mutating func take(_ count: Int) -> [FrameJob] {
+        let end = min(jobs.count, head + count)
+        let taken = Array(jobs[head..<end])
+        head = end
+        for job in taken { paths.remove(job.arrival.path) }
+        if head > 1024 && head * 2 > jobs.count {
+            jobs.removeFirst(head)
+            head = 0
+        }
+        return taken
+    }
+
+    mutating func removeAll() {
+        jobs = []
+        head = 0
+        paths = []
+    }
+}
+
+extension Arrival {
+    /// The same file as it is now, or nil when it is gone.
+    func restatted() -> Arrival? {
+        guard let raw = try? lstatBytes(path), case .regular = EntryKind(mode: raw.st_mode) else { return nil }
+        return Arrival(path: path, root: root, label: label, stat: FileStat(raw))
+    }
+}

@@ -1,0 +1,157 @@
+import CupolaCore
+import CupolaFixtures
+import Foundation
+import Testing
+
+@Suite("Regenerate and verify")
+struct MaintenanceTests {
+    struct Fixture {
+        let folder = TemporaryFolder("maintenance")
+        let downlink: URL
+        let library: String
+
+        init() async throws {
+            downlink = try SampleFolder.make(in: folder)
+            library = folder.url.appendingPathComponent("library").path
+            try await TestIngest.run([downlink.path], library: library)
+        }
+
+        func settings(_ text: String) throws {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: "\(library)/cupola.toml"))
+        }
+
+        func cupola(_ arguments: [String]) throws -> CLI.Result {
+            try CLI.run(arguments + ["--library", library])
+        }
+
+        func json(_ arguments: [String]) throws -> [String: Any] {
+            let result = try cupola(arguments + ["--json"])
+            return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stderr)")
+        }
+
+        func modified(_ relative: String) throws -> Date {
+            try FileManager.default.attributesOfItem(atPath: "\(library)/galleries/\(relative)")[.modificationDate] as! Date
+        }
+    }
+
+    static let renditions = """
+        [[rendition]]
+        name = "large"
+        size = 2048
+        quality = 85
+        [[rendition]]
+        name = "medium"
+        size = 1024
+        quality = 85
+        [[rendition]]
+        name = "thumb"
+        size = %THUMB%
+        quality = %QUALITY%
+        format = "%FORMAT%"
+        """
+
+    static func settings(thumb: Int = 256, quality: Int = 80, format: String = "jpeg") -> String {
+        renditions.replacingOccurrences(of: "%THUMB%", with: "\(thumb)")
+            .replacingOccurrences(of: "%QUALITY%", with: "\(quality)")
+            .replacingOccurrences(of: "%FORMAT%", with: format)
+    }
+
+    @Test("the default settings written out in full make nothing stale")
+    func sameSettingsNothingStale() async throws {
+        let fixture = try await Fixture()
+        try fixture.settings(Self.settings())
+        let summary = try fixture.json(["regenerate"])
+        #expect(summary["renditionsRebuilt"] as? Int == 0)
+    }
+
+    @Test("changing one setting of the thumb rebuilds exactly the thumbs", arguments: [
+        ("size", settings(thumb: 200)), ("quality", settings(quality: 60)), ("format", settings(format: "webp")),
+    ])
+    func onlyThumbsRebuilt(change: String, settings: String) async throws {
+        let fixture = try await Fixture()
+        let largeBefore = try fixture.modified("iss069/large/ISS069-E-12345.jpg")
+        try fixture.settings(settings)
+        let stale = try fixture.json(["ingest", fixture.downlink.path])
+        #expect(stale["staleRenditions"] as? Int == SampleDownlink.frames.count, "ingest reports the stale count")
+        let dry = try fixture.json(["regenerate", "--dry-run"])
+        #expect(dry["renditionsStale"] as? Int == SampleDownlink.frames.count)
+        let summary = try fixture.json(["regenerate"])
+        #expect(summary["renditionsRebuilt"] as? Int == SampleDownlink.frames.count, "\(change)")
+        #expect(summary["framesRebuilt"] as? Int == SampleDownlink.frames.count)
+        #expect(try fixture.modified("iss069/large/ISS069-E-12345.jpg") == largeBefore)
+        let frame = try #require(try TestIngest.frames(fixture.library).first { $0["id"] as? String == "ISS069-E-12350" })
+        let thumb = (frame["renditions"] as! [String: [String: Any]])["thumb"]!
+        switch change {
+        case "size": #expect(thumb["height"] as? Int == 200)
+        case "format": #expect((thumb["path"] as? String)?.hasSuffix(".webp") == true)
+        default: break
+        }
+        let again = try fixture.json(["regenerate"])
+        #expect(again["renditionsRebuilt"] as? Int == 0)
+        let schema = try SchemaCheck.problems(galleries: "\(fixture.library)/galleries")
+        #expect(schema.status == 0, "\(schema.output)")
+    }
+
+    @Test("filters: one gallery, one rendition, a frame pattern; --force rebuilds up-to-date renditions")
+    func filters() async throws {
+        let fixture = try await Fixture()
+        let gallery = try fixture.json(["regenerate", "--force", "--gallery", "iss072"])
+        #expect(gallery["renditionsRebuilt"] as? Int == 2 * 3)
+        #expect(gallery["galleries"] as? [String] == ["iss072"])
+        let rendition = try fixture.json(["regenerate", "--force", "--rendition", "medium", "--gallery", "iss069"])
+        #expect(rendition["renditionsRebuilt"] as? Int == 9)
+        let pattern = try fixture.json(["regenerate", "--force", "--frames", "ISS069-E-1234[12]"])
+        #expect(pattern["renditionsRebuilt"] as? Int == 2 * 3)
+    }
+
+    @Test("a rendition dropped from the settings is listed, and removed with --prune")
+    func prune() async throws {
+        let fixture = try await Fixture()
+        try fixture.settings("[[rendition]]\nname = \"large\"\nsize = 2048\nquality = 85\n[[rendition]]\nname = \"thumb\"\nsize = 256\nquality = 80\n")
+        let listed = try fixture.json(["regenerate"])
+        #expect((listed["obsolete"] as? [String])?.count == SampleDownlink.frames.count)
+        #expect(FileManager.default.fileExists(atPath: "\(fixture.library)/galleries/iss069/medium/ISS069-E-12345.jpg"))
+        let pruned = try fixture.json(["regenerate", "--prune"])
+        #expect(pruned["pruned"] as? Int == SampleDownlink.frames.count)
+        #expect(!FileManager.default.fileExists(atPath: "\(fixture.library)/galleries/iss069/medium/ISS069-E-12345.jpg"))
+        let frame = try #require(try TestIngest.frames(fixture.library).first)
+        #expect((frame["renditions"] as! [String: Any]).keys.sorted() == ["large", "thumb"])
+    }
+
+    @Test("verify --deep finds each kind of damage; --repair fixes all but the changed and the deleted original")
+    func verifyAndRepair() async throws {
+        let fixture = try await Fixture()
+        let clean = try fixture.cupola(["verify", "--deep"])
+        #expect(clean.status == 0, "\(clean.stdout)")
+        let galleries = "\(fixture.library)/galleries"
+        try FileManager.default.removeItem(atPath: "\(galleries)/iss069/thumb/ISS069-E-12341.jpg")
+        let medium = "\(galleries)/iss069/medium/ISS069-E-12342.jpg"
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: medium))
+        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: medium))
+        var manifest = try String(contentsOfFile: "\(galleries)/iss071/manifest.json", encoding: .utf8)
+        manifest = manifest.replacingOccurrences(of: "Expedition 71", with: "Expedition 71 (edited)")
+        try manifest.write(toFile: "\(galleries)/iss071/manifest.json", atomically: true, encoding: .utf8)
+        try SyntheticImage.jpeg(width: 300, height: 200).write(to: fixture.downlink.appendingPathComponent("ISS072-E-118384.JPG"))
+        try FileManager.default.removeItem(at: fixture.downlink.appendingPathComponent("STS102-E-5223.JPG"))
+
+        let report = try fixture.json(["verify", "--deep"])
+        let kinds = Set((report["problems"] as! [[String: Any]]).map { "\($0["kind"]!) \($0["file"]!)" })
+        #expect(kinds.contains { $0.hasPrefix("rendition missing") && $0.hasSuffix("thumb/ISS069-E-12341.jpg") })
+        #expect(kinds.contains { $0.hasPrefix("rendition damaged") && $0.hasSuffix("medium/ISS069-E-12342.jpg") })
+        #expect(kinds.contains { $0.hasPrefix("manifest differs") && $0.hasSuffix("iss071/manifest.json") })
+        #expect(kinds.contains { $0.hasPrefix("original changed") && $0.hasSuffix("ISS072-E-118384.JPG") })
+        #expect(kinds.contains { $0.hasPrefix("original missing") && $0.hasSuffix("STS102-E-5223.JPG") })
+        #expect(report["whole"] as? Bool == false)
+
+        let repair = try fixture.cupola(["verify", "--deep", "--repair", "--json"])
+        #expect(repair.status == 1)
+        let repaired = try #require(try JSONSerialization.jsonObject(with: Data(repair.stdout.utf8)) as? [String: Any])
+        let remaining = (repaired["problems"] as! [[String: Any]]).map { $0["kind"] as! String }.sorted()
+        #expect(remaining == ["original changed", "original missing"])
+        #expect((repaired["repaired"] as! [[String: Any]]).count == 3)
+        #expect(FileManager.default.fileExists(atPath: "\(galleries)/iss069/thumb/ISS069-E-12341.jpg"))
+        #expect(try String(contentsOfFile: "\(galleries)/iss071/manifest.json", encoding: .utf8).contains("(edited)") == false)
+        let shallow = try fixture.cupola(["verify"])
+        #expect(shallow.status == 0, "\(shallow.stdout)")
+    }
+}
