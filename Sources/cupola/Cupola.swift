@@ -12,5 +12,5 @@ struct Cupola: AsyncParsableCommand {
             Example:
               cupola ingest downlink/ --library /srv/galleries
             """,
-        subcommands: [Ingest.self, Regenerate.self, Verify.self, Status.self, MakeSamples.self])
+        subcommands: [Ingest.self, Watch.self, Regenerate.self, Verify.self, Status.self, MakeSamples.self])
 }

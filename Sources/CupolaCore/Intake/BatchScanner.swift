@@ -16,9 +16,12 @@ public struct BatchScanner: Sendable {
 
     public init() {}
 
-    public func scan(_ source: SourceFolder) -> Result {
+    /// Scans a whole SOURCE folder, or one folder inside it.
+    public func scan(_ source: SourceFolder, folder: FilePathBytes? = nil) -> Result {
         var result = Result()
-        walk(folder: source.path, relative: source.name, source: source, into: &result)
+        let start = folder ?? source.path
+        let relative = source.name + start.bytes.dropFirst(source.path.bytes.count)
+        walk(folder: start, relative: Array(relative), source: source, into: &result)
         result.arrivals.sort { $0.path < $1.path }
         return result
     }

@@ -24,7 +24,7 @@ public enum FrameResult: Sendable {
     /// The file disappeared between scan and read.
     case vanished(FilePathBytes)
 
-    var path: FilePathBytes {
+    public var path: FilePathBytes {
         switch self {
         case .ingested(let frame, _): return frame.source.path
         case .unchanged(let source), .rejected(let source), .failed(let source, _): return source.path
@@ -32,7 +32,7 @@ public enum FrameResult: Sendable {
         }
     }
 
-    var source: SourceRecord? {
+    public var source: SourceRecord? {
         switch self {
         case .ingested(let frame, _): return frame.source
         case .unchanged(let source), .rejected(let source), .failed(let source, _): return source

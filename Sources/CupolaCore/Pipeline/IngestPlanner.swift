@@ -76,6 +76,10 @@ extension IngestPlanner {
         }
     }
 
+    mutating func forget(_ path: FilePathBytes, under root: FilePathBytes) {
+        knownByRoot[root]?[path] = nil
+    }
+
     private func knownRoot(of path: FilePathBytes) -> FilePathBytes? {
         knownByRoot.keys.first { path.bytes.starts(with: $0.bytes + [UInt8(ascii: "/")]) }
     }

@@ -5,6 +5,11 @@ public enum PipelineEvent: Sendable {
     case arrival(Arrival)
     /// Lets the pipeline commit and publish what is due while no file arrives (the watcher).
     case tick
+    /// A full scan of a SOURCE finished: catalog entries it did not see are gone.
+    case scanned(SourceFolder, BatchScanner.Result)
+    /// Stop taking files: what is queued is dropped (a later scan finds it again), what is in
+    /// flight is finished.
+    case stop
 }
 
 extension Pipeline {
@@ -45,6 +50,11 @@ extension Pipeline {
                     }
                 case .event(.tick):
                     try publishIfDue(idle: queue.isEmpty && inFlight.isEmpty)
+                case .event(.scanned(let source, let result)):
+                    noteSkipped(result.skipped)
+                    try removeVanished(under: source, result)
+                case .event(.stop):
+                    queue.removeAll()
                 case .sourceEnded:
                     sourceEnded = true
                 case .result(let result):

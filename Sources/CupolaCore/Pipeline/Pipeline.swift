@@ -10,6 +10,10 @@ public final class Pipeline {
     public let clock: StageClock
     /// Called after each arrival is dealt with: (done, offered so far). For progress displays.
     public var onProgress: ((Int, Int) -> Void)?
+    /// Called with every worker result as it is recorded (the watcher logs them).
+    public var onResult: ((FrameResult) -> Void)?
+    /// Called after galleries were published, with the ids (the watcher logs them).
+    public var onPublish: (([String]) -> Void)?
     var offered = 0
     private var done = 0
     /// Set for writing runs: tells whether the previous run crashed.
@@ -62,8 +66,22 @@ public final class Pipeline {
         }
     }
 
+    /// Drops the frames of files a full scan of `source` did not see. Entries under a folder that
+    /// could not be listed are kept: an unreadable folder is not a deleted one.
+    public func removeVanished(under source: SourceFolder, _ result: BatchScanner.Result) throws {
+        let seen = Set(result.arrivals.map(\.path))
+        let known = try planner.known(under: source.path)
+        let gone = known.keys.filter { path in
+            !seen.contains(path) && !result.unreadableFolders.contains { folder in
+                path.bytes.starts(with: folder.bytes + [UInt8(ascii: "/")])
+            }
+        }
+        for path in gone { planner.forget(path, under: source.path) }
+        try removeVanished(gone.sorted())
+    }
+
     /// Drops frames whose source files are gone.
-    public func removeVanished(_ paths: [FilePathBytes]) throws {
+    func removeVanished(_ paths: [FilePathBytes]) throws {
         guard !paths.isEmpty else { return }
         if configuration.dryRun {
             summary.removed += paths.count
@@ -90,6 +108,7 @@ public final class Pipeline {
     /// Takes a worker's result: counts it, and queues its catalog change for the next batch.
     func record(_ result: FrameResult) {
         defer { advance() }
+        onResult?(result)
         planner.remember(result)
         switch result {
         case .ingested(let frame, _):
@@ -157,10 +176,14 @@ public final class Pipeline {
         })
         for file in retiredFiles where !stillNamed.contains(file) { AtomicFile.remove(file) }
         retiredFiles = []
+        onPublish?(dirtyGalleries.sorted())
         dirtyGalleries = []
         summary.galleries = touchedGalleries.sorted()
         summary.staleRenditions = try catalog.staleRenditionCount(current: configuration.settings.renditions)
     }
+
+    /// See `RunSummary.forgetDetails`.
+    public func forgetSummaryDetails() { summary.forgetDetails() }
 
     public func noteSkipped(_ entries: [SkippedEntry]) {
         for entry in entries {

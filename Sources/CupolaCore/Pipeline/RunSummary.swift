@@ -85,3 +85,14 @@ public struct RunSummary: Codable, Sendable {
         return parts.joined(separator: ", ") + ", \(seconds) s"
     }
 }
+
+extension RunSummary {
+    /// Empties the per-file lists, keeping the counts: a watcher logs each event as it happens
+    /// and must not grow without bound over weeks.
+    public mutating func forgetDetails() {
+        problems = []
+        warnings = []
+        skippedFiles = []
+        sharedIds = []
+    }
+}

@@ -1,0 +1,108 @@
+import ArgumentParser
+import CupolaCore
+import Dispatch
+import Foundation
+import Logging
+
+struct Watch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Watch an inbox and ingest each frame as soon as it is complete.",
+        discussion: """
+            Ingests frames arriving in INBOX (and its sub-folders) through the same pipeline as
+            `ingest`. A file is taken once a writer closed it or renamed it in, and its size and mtime
+            stayed the same for --settle seconds; half-written files are never turned into frames.
+            A full scan at start-up picks up what arrived while the watcher was down, and one runs
+            every --rescan seconds as a safety net. On a network share, where inotify sees nothing,
+            use --poll. SIGINT or SIGTERM: stop taking files, finish those in flight, write the
+            manifests and exit 0.
+
+            Example:
+              cupola watch /srv/downlink/inbox --library /srv/galleries --log-format json
+            """)
+
+    @Argument(help: ArgumentHelp("The inbox folder to watch.", valueName: "INBOX"))
+    var inbox: String
+
+    @Option(name: .long, help: ArgumentHelp("The library folder: catalog, galleries and settings.", valueName: "DIR"))
+    var library: String
+
+    @Option(name: .long, help: ArgumentHelp("Settings file to use instead of DIR/cupola.toml.", valueName: "FILE"))
+    var config: String?
+
+    @Option(name: .long, help: ArgumentHelp("Scan every SECONDS instead of using inotify (NFS/SMB inboxes).", valueName: "SECONDS"))
+    var poll: Double?
+
+    @Option(name: .long, help: ArgumentHelp("How long a file must stay unchanged before it is read.", valueName: "SECONDS"))
+    var settle: Double = 1
+
+    @Option(name: .long, help: ArgumentHelp("Seconds between full safety-net scans.", valueName: "SECONDS"))
+    var rescan: Double = 600
+
+    @Option(name: .long, help: "Frames processed at once (default: the settings' jobs, else one per core).")
+    var jobs: Int?
+
+    @Option(name: .long, help: "Log lines as text or json.")
+    var logFormat: EventLog.Format = .text
+
+    func validate() throws {
+        if let poll, poll <= 0 { throw ValidationError("--poll must be positive") }
+        if settle < 0 { throw ValidationError("--settle cannot be negative") }
+        if rescan <= 0 { throw ValidationError("--rescan must be positive") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+    }
+
+    func run() async throws {
+        EventLog.bootstrap(logFormat)
+        let logger = Logger(label: "cupola.watch")
+        do {
+            let source = try SourceFolder(inbox)
+            try VipsRuntime.start()
+            let session = try LibrarySession(library: library, settingsFile: config, command: "watch")
+            let configuration = PipelineConfiguration(layout: session.layout, settings: session.settings, workers: jobs)
+            let pipeline = try Pipeline(configuration: configuration, catalog: session.catalog, command: "watch")
+            pipeline.crashMarker = session.crashMarker
+            pipeline.onResult = { result in
+                EventLog.log(result, to: logger)
+                pipeline.forgetSummaryDetails()
+            }
+            pipeline.onPublish = { galleries in
+                if !galleries.isEmpty { logger.info("published", metadata: ["galleries": "\(galleries.joined(separator: ","))"]) }
+            }
+            try pipeline.recoverInterruptedRun()
+            try pipeline.retrySuspects()
+            var options = InboxWatch.Options()
+            options.settle = settle
+            options.poll = poll
+            options.rescanEvery = rescan
+            let watch = InboxWatch(source: source, options: options)
+            let signals = SignalTrap(on: [SIGINT, SIGTERM]) { signal in
+                logger.info("stopping", metadata: ["signal": "\(signal)"])
+                watch.stop()
+            }
+            logger.info("watching", metadata: ["inbox": "\(source.path)", "mode": "\(poll == nil ? "inotify" : "poll")"])
+            try await pipeline.run(try watch.events())
+            try pipeline.publish()
+            withExtendedLifetime(signals) {}
+            logger.info("stopped")
+        } catch {
+            throw ExitStatus.fail(error)
+        }
+    }
+}
+
+/// Runs a handler on a signal instead of dying from it.
+final class SignalTrap {
+    private let sources: [any DispatchSourceSignal]
+
+    init(on signals: [Int32], handler: @escaping @Sendable (Int32) -> Void) {
+        sources = signals.map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { handler(number) }
+            source.resume()
+            return source
+        }
+    }
+}
+
+extension EventLog.Format: ExpressibleByArgument {}
