@@ -38,6 +38,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "CupolaCoreTests", dependencies: ["CupolaCore", "CupolaFixtures", "cupola"]),
+        .testTarget(
+            name: "CupolaCoreTests",
+            dependencies: ["CupolaCore", "CupolaFixtures", "cupola", .product(name: "Crypto", package: "swift-crypto")]
+        ),
     ]
 )

@@ -18,13 +18,16 @@ enum ExitStatus {
             case .cannotCreate: return cannotCreate
             case .missing: return usage
             case .lock(.held): return temporary
-            case .lock(.cannotOpen): return cannotCreate
+            case .lock(.cannotOpen(let error)): return error.isReadOnly ? ioError : cannotCreate
             case .catalog(let error): return code(for: error)
             case .settings: return configuration
             }
         case let error as CatalogError:
-            if case .cannotOpen = error { return cannotCreate }
-            return ioError
+            switch error {
+            case .cannotOpen: return cannotCreate
+            case .diskFull: return temporary
+            default: return ioError
+            }
         case is SettingsError: return configuration
         case is IntakeError: return usage
         case let error as SystemCallError: return error.isDiskFull ? temporary : ioError

@@ -94,12 +94,15 @@ public enum CatalogError: Error, CustomStringConvertible, Sendable {
     case damaged(path: String, detail: String)
     case cannotOpen(path: String, detail: String)
     case io(detail: String)
+    /// The disk holding the catalog is full: try again once there is space.
+    case diskFull(path: String)
 
     public var description: String {
         switch self {
         case .damaged(let path, let detail): return "\(path): catalog is damaged (\(detail)); restore it from a backup or move it aside to rebuild"
         case .cannotOpen(let path, let detail): return "\(path): cannot open catalog (\(detail))"
         case .io(let detail): return "catalog: \(detail)"
+        case .diskFull(let path): return "\(path): disk full, catalog not updated"
         }
     }
 }

@@ -37,6 +37,8 @@ public final class SQLiteCatalog: Catalog {
     func perform<T>(_ work: () throws -> T) throws(CatalogError) -> T {
         do {
             return try work()
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
+            throw .diskFull(path: path)
         } catch let error as DatabaseError where [.SQLITE_NOTADB, .SQLITE_CORRUPT].contains(error.resultCode) {
             throw .damaged(path: path, detail: error.message ?? "\(error.resultCode)")
         } catch {

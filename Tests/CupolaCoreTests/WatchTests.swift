@@ -1,0 +1,168 @@
+import CupolaCore
+import Crypto
+import CupolaFixtures
+import Foundation
+import Testing
+
+/// `cupola watch` against real writers: the binary runs, files are written the way transfer
+/// tools write them, and the manifests are read as a web site would.
+@Suite("Watching an inbox", .serialized)
+struct WatchTests {
+    final class Watcher {
+        let process = Process()
+        let log: URL
+        let library: String
+
+        init(inbox: URL, library: String, extra: [String] = []) throws {
+            self.library = library
+            log = inbox.deletingLastPathComponent().appendingPathComponent("watch-\(UUID().uuidString.prefix(6)).log")
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            process.executableURL = CLI.binary
+            process.arguments = ["watch", inbox.path, "--library", library, "--settle", "0.3"] + extra
+            let handle = try FileHandle(forWritingTo: log)
+            process.standardOutput = handle
+            process.standardError = handle
+            try process.run()
+            try Self.wait(seconds: 20) { (try? String(contentsOf: self.log, encoding: .utf8))?.contains("watching") == true }
+        }
+
+        var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+
+        func stop() -> Int32 {
+            if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+
+        deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+
+        func frames(_ gallery: String) -> [[String: Any]] {
+            guard let data = FileManager.default.contents(atPath: "\(library)/galleries/\(gallery)/manifest.json"),
+                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [] }
+            return object["frames"] as? [[String: Any]] ?? []
+        }
+
+        static func wait(seconds: Double, until condition: () throws -> Bool) throws {
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline {
+                if try condition() { return }
+                usleep(50_000)
+            }
+            Issue.record("condition not met within \(seconds) s")
+        }
+    }
+
+    static func append(_ data: Data, to file: URL) throws {
+        let handle = try FileHandle(forWritingTo: file)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: data)
+        try handle.close()
+    }
+
+    @Test("a writer that closes halfway and resumes never produces a frame from the first half")
+    func closeThenAppend() throws {
+        let folder = TemporaryFolder()
+        let inbox = folder.folder("inbox")
+        let watcher = try Watcher(inbox: inbox, library: folder.url.appendingPathComponent("library").path)
+        let jpeg = try SyntheticImage.jpeg(width: 900, height: 600, quality: 95)
+        let file = inbox.appendingPathComponent("ISS069-E-500.JPG")
+        try jpeg.prefix(jpeg.count / 2).write(to: file)
+        var seen: Set<String> = []
+        let pause = Date().addingTimeInterval(1.0)
+        while Date() < pause {
+            for frame in watcher.frames("iss069") { seen.insert(frame["sha256"] as? String ?? "") }
+            usleep(50_000)
+        }
+        try Self.append(jpeg.dropFirst(jpeg.count / 2), to: file)
+        let whole = SHA256Hex.of(jpeg)
+        try Watcher.wait(seconds: 15) {
+            let frames = watcher.frames("iss069")
+            for frame in frames { seen.insert(frame["sha256"] as? String ?? "") }
+            return frames.first?["sha256"] as? String == whole
+        }
+        #expect(seen.subtracting([whole]).isEmpty, "a frame was published from a partial file: \(seen)")
+        #expect(watcher.frames("iss069").first?["width"] as? Int == 900)
+        #expect(watcher.stop() == 0)
+    }
+
+    @Test("a slow writer in chunks, and a rename into place, each give one whole frame")
+    func slowWriterAndRename() throws {
+        let folder = TemporaryFolder()
+        let inbox = folder.folder("inbox")
+        let watcher = try Watcher(inbox: inbox, library: folder.url.appendingPathComponent("library").path)
+        let jpeg = try SyntheticImage.jpeg(width: 800, height: 500, quality: 95)
+        let slow = inbox.appendingPathComponent("ISS069-E-600.JPG")
+        let handle = try FileHandle(forWritingTo: { FileManager.default.createFile(atPath: slow.path, contents: nil); return slow }())
+        for chunk in stride(from: 0, to: jpeg.count, by: jpeg.count / 4 + 1) {
+            try handle.write(contentsOf: jpeg[chunk..<min(jpeg.count, chunk + jpeg.count / 4 + 1)])
+            usleep(400_000)
+        }
+        try handle.close()
+        let partial = inbox.appendingPathComponent("ISS069-E-601.JPG.part")
+        try jpeg.write(to: partial)
+        try FileManager.default.moveItem(at: partial, to: inbox.appendingPathComponent("ISS069-E-601.JPG"))
+        try Watcher.wait(seconds: 15) { watcher.frames("iss069").count == 2 }
+        let frames = watcher.frames("iss069")
+        #expect(Set(frames.map { $0["id"] as? String }) == ["ISS069-E-600", "ISS069-E-601"])
+        #expect(frames.allSatisfy { $0["sha256"] as? String == SHA256Hex.of(jpeg) })
+        #expect(!watcher.output.contains(".part"))
+        #expect(watcher.stop() == 0)
+    }
+
+    @Test("a burst of 2,000 files: every one ingested once, manifests rewritten a few times, not 2,000")
+    func burst() throws {
+        let folder = TemporaryFolder()
+        let inbox = folder.folder("inbox")
+        let library = folder.url.appendingPathComponent("library").path
+        let watcher = try Watcher(inbox: inbox, library: library)
+        let jpeg = try SyntheticImage.jpeg(width: 96, height: 64)
+        for index in 0..<2000 { try jpeg.write(to: inbox.appendingPathComponent("iss070e\(100000 + index).jpg")) }
+        try Watcher.wait(seconds: 120) { watcher.frames("iss070").count == 2000 }
+        #expect(Set(watcher.frames("iss070").map { $0["id"] as! String }).count == 2000)
+        #expect(watcher.stop() == 0)
+        let publications = watcher.output.components(separatedBy: "\n").filter { $0.contains("published") }.count
+        #expect(publications < 200, "\(publications) publications for 2,000 files")
+        let ingested = watcher.output.components(separatedBy: "\n").filter { $0.contains("] ingested") }.count
+        #expect(ingested == 2000)
+    }
+
+    @Test("paused with SIGSTOP while 3,000 files arrive, then resumed: all ingested, none twice")
+    func stoppedAndResumed() throws {
+        let folder = TemporaryFolder()
+        let inbox = folder.folder("inbox")
+        let watcher = try Watcher(inbox: inbox, library: folder.url.appendingPathComponent("library").path)
+        kill(watcher.process.processIdentifier, SIGSTOP)
+        let jpeg = try SyntheticImage.jpeg(width: 64, height: 48)
+        for index in 0..<3000 {
+            let sub = inbox.appendingPathComponent("pass\(index / 1000)")
+            try? FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
+            try jpeg.write(to: sub.appendingPathComponent("iss071e\(200000 + index).jpg"))
+        }
+        kill(watcher.process.processIdentifier, SIGCONT)
+        try Watcher.wait(seconds: 180) { watcher.frames("iss071").count == 3000 }
+        #expect(watcher.stop() == 0)
+        let ingested = watcher.output.components(separatedBy: "\n").filter { $0.contains("] ingested") }.count
+        #expect(ingested == 3000)
+    }
+
+    @Test("polling mode finds files without inotify, and a file deleted from the inbox leaves its gallery")
+    func polling() throws {
+        let folder = TemporaryFolder()
+        let inbox = folder.folder("inbox")
+        let watcher = try Watcher(inbox: inbox, library: folder.url.appendingPathComponent("library").path,
+                                  extra: ["--poll", "0.3", "--rescan", "1"])
+        #expect(watcher.output.contains("mode=poll"))
+        let file = inbox.appendingPathComponent("ISS072-E-700.JPG")
+        try SyntheticImage.jpeg(width: 300, height: 200).write(to: file)
+        try Watcher.wait(seconds: 15) { watcher.frames("iss072").count == 1 }
+        try FileManager.default.removeItem(at: file)
+        try Watcher.wait(seconds: 15) { watcher.frames("iss072").isEmpty }
+        #expect(watcher.stop() == 0)
+    }
+}
+
+enum SHA256Hex {
+    static func of(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+}
