@@ -4,29 +4,9 @@ import Foundation
 import Testing
 
 /// A full disk and a read-only library, on small tmpfs mounts made for the test (root only).
-@Suite("Disk full and read-only library", .serialized, .enabled(if: DiskFailureTests.canMount, "needs root to mount a small tmpfs"))
+@Suite("Disk full and read-only library", .serialized, .enabled(if: Tmpfs.canMount, "needs root to mount a small tmpfs"))
 struct DiskFailureTests {
-    static let canMount: Bool = {
-        guard getuid() == 0 else { return false }
-        let probe = FileManager.default.temporaryDirectory.appendingPathComponent("cupola-mount-probe-\(getpid())")
-        try? FileManager.default.createDirectory(at: probe, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: probe) }
-        guard shell("mount -t tmpfs -o size=64k tmpfs '\(probe.path)'") == 0 else { return false }
-        _ = shell("umount '\(probe.path)'")
-        return true
-    }()
-
-    @discardableResult
-    static func shell(_ command: String) -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try? process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
-    }
+    static func shell(_ command: String) -> Int32 { Tmpfs.shell(command) }
 
     /// A tmpfs of `size` at `folder`, unmounted when the test is done.
     final class Mount {
@@ -90,5 +70,30 @@ struct DiskFailureTests {
         #expect(result.stderr.contains("Read-only"), "\(result.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: "\(mount.path)/galleries/iss069/manifest.json")) == before)
         mount.remount("rw")
+    }
+}
+
+/// Whether this machine lets the tests mount a small tmpfs (root, and mounts allowed).
+enum Tmpfs {
+    static let canMount: Bool = {
+        guard getuid() == 0 else { return false }
+        let probe = FileManager.default.temporaryDirectory.appendingPathComponent("cupola-mount-probe-\(getpid())")
+        try? FileManager.default.createDirectory(at: probe, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: probe) }
+        guard shell("mount -t tmpfs -o size=64k tmpfs '\(probe.path)'") == 0 else { return false }
+        _ = shell("umount '\(probe.path)'")
+        return true
+    }()
+
+    @discardableResult
+    static func shell(_ command: String) -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try? process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
     }
 }

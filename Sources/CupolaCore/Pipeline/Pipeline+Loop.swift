@@ -70,9 +70,16 @@ extension Pipeline {
                 let room = configuration.workers - inFlight.count
                 if room > 0, !queue.isEmpty {
                     let jobs = queue.take(room)
-                    try clock.measure(.catalog) { () throws(CatalogError) in
-                        try catalog.markProcessing(jobs.map { SourceRecord($0.arrival, state: .processing) }, isolated: false)
+                    // Marked in runs of `commitBatch`, one transaction each, ahead of the workers.
+                    let unmarked = jobs.filter { !queue.isMarked($0.arrival.path) }
+                    if !unmarked.isEmpty {
+                        let ahead = unmarked + queue.peek(Self.commitBatch)
+                        try clock.measure(.catalog) { () throws(CatalogError) in
+                            try catalog.markProcessing(ahead.map { SourceRecord($0.arrival, state: .processing) }, isolated: false)
+                        }
+                        queue.mark(ahead.map(\.arrival.path))
                     }
+                    queue.unmark(jobs.map(\.arrival.path))
                     for job in jobs {
                         inFlight.insert(job.arrival.path)
                         group.addTask { sink.yield(.result(processor.process(job))) }
@@ -125,6 +132,16 @@ struct JobQueue {
         paths.insert(job.arrival.path)
     }
 
+    /// Paths already marked `processing` in the catalog.
+    private var marked: Set<FilePathBytes> = []
+
+    func isMarked(_ path: FilePathBytes) -> Bool { marked.contains(path) }
+    mutating func mark(_ paths: [FilePathBytes]) { marked.formUnion(paths) }
+    mutating func unmark(_ paths: [FilePathBytes]) { marked.subtract(paths) }
+
+    /// The next jobs, without taking them.
+    func peek(_ count: Int) -> [FrameJob] { Array(jobs[head..<min(jobs.count, head + count)]) }
+
     mutating func take(_ count: Int) -> [FrameJob] {
         let end = min(jobs.count, head + count)
         let taken = Array(jobs[head..<end])
@@ -141,6 +158,7 @@ struct JobQueue {
         jobs = []
         head = 0
         paths = []
+        marked = []
     }
 }
 
