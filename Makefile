@@ -35,5 +35,19 @@ samples: build
 bench: deps
 	Scripts/bench.sh
 
+# libFuzzer + AddressSanitizer over the EXIF reader (Sources/CupolaCore/Metadata) and the C shim.
+FUZZ_SECONDS ?= 600
+FUZZ_DIR     := .build/fuzz
+fuzz: deps
+	mkdir -p $(FUZZ_DIR)/corpus
+	python3 Fuzz/seeds.py Samples/downlink $(FUZZ_DIR)/corpus
+	clang -c -g -O1 -fsanitize=fuzzer-no-link,address $$(pkg-config --cflags vips libexif) \
+	  -ISources/CCupolaShim/include Sources/CCupolaShim/shim.c -o $(FUZZ_DIR)/shim.o
+	swiftc -g -O -sanitize=fuzzer,address -parse-as-library -module-name CupolaFuzz \
+	  -I Sources/CExif -I Fuzz/modules/CCupolaShim $$(pkg-config --cflags vips libexif | sed 's/-I/-Xcc -I/g; s/-pthread//g') \
+	  Sources/CupolaCore/Metadata/*.swift Fuzz/ExifFuzz.swift $(FUZZ_DIR)/shim.o \
+	  $$(pkg-config --libs vips libexif) -o $(FUZZ_DIR)/exif-fuzz
+	$(FUZZ_DIR)/exif-fuzz -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -rss_limit_mb=1024 $(FUZZ_DIR)/corpus
+
 clean:
 	rm -rf .build "$(LIBRARY)"
