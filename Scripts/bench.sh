@@ -6,6 +6,8 @@
 #     VIPS_CONCURRENCY=1. Medians of RUNS runs, ratios, frames per second, peak RSS, stage
 #     breakdown from --stats, and rendition quality against vipsthumbnail's.
 #  2. 10,000 small frames with EXIF: first ingest, and the no-op re-run (median of 5).
+#  3. The watcher: latency from close to manifest entry (200 frames, one every 50 ms), and RSS
+#     over 5,000 frames in one watcher process.
 #
 # Corpora are built once under BENCH_DIR (default /tmp/cupola-bench) and reused.
 set -euo pipefail
@@ -79,6 +81,24 @@ done
 "$CUPOLA" ingest "$big" --library "$BENCH_DIR/stats-library" --jobs "$JOBS" --stats --json > "$BENCH_DIR/stats.json" 2>/dev/null || true
 rm -rf "$BENCH_DIR/stats-library"
 
+# Regenerate after changing only the thumb size, on the library of the last ingest above.
+cat > "$BENCH_DIR/library/cupola.toml" <<'TOML'
+[[rendition]]
+name = "large"
+size = 2048
+quality = 85
+[[rendition]]
+name = "medium"
+size = 1024
+quality = 85
+[[rendition]]
+name = "thumb"
+size = 200
+quality = 80
+TOML
+/usr/bin/time -f "%e" -o "$BENCH_DIR/regenerate.time" "$CUPOLA" regenerate --library "$BENCH_DIR/library" --jobs "$JOBS" --json > "$BENCH_DIR/regenerate.json"
+rm -f "$BENCH_DIR/library/cupola.toml"
+
 # Quality: every cupola large rendition against vipsthumbnail's 2048 of the same frame.
 quality="$BENCH_DIR/quality.txt"
 : > "$quality"
@@ -105,9 +125,9 @@ for run in 1 2 3 4 5; do
   timed noop "$CUPOLA" ingest "$small" --library "$BENCH_DIR/small-library" >> "$smallresults"
 done
 
-python3 - "$results" "$BENCH_DIR/stats.json" "$quality" "$smallresults" "$FRAMES" "$SMALL" "$JOBS" <<'PY'
+python3 - "$results" "$BENCH_DIR/stats.json" "$quality" "$smallresults" "$FRAMES" "$SMALL" "$JOBS" "$BENCH_DIR" <<'PY'
 import json, statistics, sys
-results, stats, quality, small, frames, count, jobs = sys.argv[1:8]
+results, stats, quality, small, frames, count, jobs, bench = sys.argv[1:9]
 frames, count = int(frames), int(count)
 rows = {}
 for line in open(results):
@@ -134,6 +154,11 @@ diffs = [float(x) for x in open(quality) if x.strip()]
 if diffs:
     print(f"quality: mean |cupola large - vipsthumbnail 2048| over {len(diffs)} frames: "
           f"mean {statistics.mean(diffs):.3f}, worst {max(diffs):.3f} (target < 2)")
+regen = json.load(open(f"{bench}/regenerate.json"))
+regen_seconds = float(open(f"{bench}/regenerate.time").read().split()[-1])
+print(f"regenerate after changing only the thumb size: {regen['renditionsRebuilt']} renditions of "
+      f"{regen['framesRebuilt']} frames rebuilt in {regen_seconds:.2f} s = "
+      f"{regen_seconds / med['cupola']:.2f} of a full ingest")
 srows = [line.split() for line in open(small)]
 first = [float(s) for l, s, _ in srows if l == "first"]
 noop = [float(s) for l, s, _ in srows if l == "noop"]
@@ -141,3 +166,4 @@ print(f"== {count} small frames with EXIF")
 print(f"first ingest        {first[0]:6.2f} s  ({1000*first[0]/(count/1000):.0f} ms per 1,000 frames)")
 print(f"no-op re-run median {statistics.median(noop):6.3f} s  of {len(noop)} runs ({1000*statistics.median(noop)/(count/1000):.1f} ms per 1,000 frames)")
 PY
+python3 Scripts/watch-bench.py "$CUPOLA" "$small" "$BENCH_DIR" 200 5000

@@ -123,4 +123,22 @@ struct HostileInputTests {
         #expect(summary.ingested == 0)
         #expect(!FileManager.default.fileExists(atPath: "\(library)/galleries/iss069/large/ISS069-E-1.jpg"))
     }
+
+    @Test("the 60000×60000 liar plus a genuine 100-megapixel frame: peak memory under 1 GiB")
+    func memoryBound() throws {
+        let folder = TemporaryFolder()
+        let inbox = folder.folder("inbox")
+        try BadFiles.lyingJPEG().write(to: inbox.appendingPathComponent("ISS069-E-1.JPG"))
+        try SyntheticImage.jpeg(width: 12500, height: 8000, quality: 90).write(to: inbox.appendingPathComponent("ISS069-E-2.JPG"))
+        let result = try CLI.run(["ingest", inbox.path, "--library", folder.url.appendingPathComponent("lib").path, "--json"])
+        #expect(result.status == 1)
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(summary["ingested"] as? Int == 1)
+        #expect((summary["problems"] as? [[String: Any]])?.first?["reason"] as? String == "too large (60000×60000, 3600 megapixels, limit 200)")
+        // The largest resident set of any child this test process has waited for: an upper bound
+        // for this run's.
+        var usage = rusage()
+        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+        #expect(usage.ru_maxrss < 1024 * 1024, "peak RSS \(usage.ru_maxrss / 1024) MB")
+    }
 }
