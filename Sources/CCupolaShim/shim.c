@@ -415,3 +415,7 @@ int cupola_vips_decode_check(const void *buf, size_t len) {
     g_object_unref(image);
     return result;
 }
+
+void cupola_release_free_memory(void) {
+    malloc_trim(0);
+}

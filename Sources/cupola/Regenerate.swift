@@ -36,6 +36,9 @@ struct Regenerate: AsyncParsableCommand {
     @Flag(name: .long, help: "List what would be rebuilt; write nothing.")
     var dryRun = false
 
+    @Option(name: .long, help: ArgumentHelp("Derive from this up-to-date rendition when it is large enough, instead of decoding the original (much faster; one more JPEG generation).", valueName: "NAME"))
+    var fromRendition: String?
+
     @Option(name: .long, help: "Frames processed at once (default: one per core).")
     var jobs: Int?
 
@@ -54,6 +57,7 @@ struct Regenerate: AsyncParsableCommand {
             selection.force = force
             selection.prune = prune
             selection.dryRun = dryRun
+            selection.fromRendition = fromRendition
             let regenerator = Regenerator(layout: session.layout, catalog: session.catalog, settings: session.settings,
                                           workers: jobs ?? session.settings.workerCount)
             let summary = try await regenerator.run(selection)

@@ -67,6 +67,9 @@ struct Watch: AsyncParsableCommand {
             }
             pipeline.onPublish = { galleries in
                 if !galleries.isEmpty { logger.info("published", metadata: ["galleries": "\(galleries.joined(separator: ","))"]) }
+                // Building a manifest allocates in proportion to its gallery; give that back to
+                // the system so a watcher's RSS stays flat over weeks.
+                ProcessMemory.returnFreed()
             }
             try pipeline.recoverInterruptedRun()
             try pipeline.retrySuspects()

@@ -92,6 +92,20 @@ struct MaintenanceTests {
         #expect(schema.status == 0, "\(schema.output)")
     }
 
+    @Test("--from-rendition derives the stale thumbs from the current large rendition")
+    func fromRendition() async throws {
+        let fixture = try await Fixture()
+        try fixture.settings(Self.settings(thumb: 128))
+        let summary = try fixture.json(["regenerate", "--from-rendition", "large"])
+        #expect(summary["renditionsRebuilt"] as? Int == SampleDownlink.frames.count)
+        let frame = try #require(try TestIngest.frames(fixture.library).first { $0["id"] as? String == "ISS069-E-12350" })
+        let thumb = (frame["renditions"] as! [String: [String: Any]])["thumb"]!
+        #expect(thumb["height"] as? Int == 128)
+        #expect(thumb["width"] as? Int == 85)
+        let verify = try fixture.cupola(["verify", "--deep"])
+        #expect(verify.status == 0, "\(verify.stdout)")
+    }
+
     @Test("filters: one gallery, one rendition, a frame pattern; --force rebuilds up-to-date renditions")
     func filters() async throws {
         let fixture = try await Fixture()

@@ -69,6 +69,9 @@ int cupola_vips_jpegsave_keep(VipsImage *in, int quality, void **buf, size_t *le
 /// outside (SIGKILL cannot be caught and leaves no marker). Signal handlers must be C.
 int cupola_install_crash_marker(const char *path);
 
+/// Gives memory freed by the process back to the system (glibc's malloc_trim, not visible to Swift).
+void cupola_release_free_memory(void);
+
 /// The content of one IFD of an EXIF block (ExifData.ifd is a C array).
 ExifContent *cupola_exif_ifd(ExifData *data, int ifd);
 

@@ -16,9 +16,12 @@ struct Settler {
 
     var isEmpty: Bool { waiting.isEmpty }
 
+    /// The window runs from the file's last modification when that is earlier than now (the
+    /// writer closed it a moment before we heard), so a finished file waits no longer than it must.
     mutating func offer(_ arrival: Arrival, now: Date = Date()) {
         if let known = waiting[arrival.path], known.arrival.stat == arrival.stat { return }
-        waiting[arrival.path] = Candidate(arrival: arrival, since: now)
+        let modified = Date(timeIntervalSince1970: Double(arrival.stat.modifiedNanoseconds) / 1e9)
+        waiting[arrival.path] = Candidate(arrival: arrival, since: min(now, modified))
     }
 
     /// The files that have been still for the whole window; the others wait on.

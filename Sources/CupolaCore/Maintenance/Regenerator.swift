@@ -15,6 +15,10 @@ public final class Regenerator {
         public var force = false
         public var prune = false
         public var dryRun = false
+        /// Derive stale renditions from this up-to-date rendition instead of the original, when it
+        /// is at least as large as they need: a 2048 px JPEG decodes in a few milliseconds where a
+        /// 45-megapixel original costs ~75 ms of entropy decoding even at 1/8 scale.
+        public var fromRendition: String?
 
         public init() {}
     }
@@ -81,14 +85,14 @@ public final class Regenerator {
             summary.renditionsStale = plans.reduce(0) { $0 + $1.stale.count }
             return summary
         }
-        try await rebuild(plans, prune: options.prune, summary: &summary)
+        try await rebuild(plans, prune: options.prune, from: options.fromRendition, summary: &summary)
         if options.prune { summary.obsolete = [] }
         summary.elapsedSeconds = Date().timeIntervalSince(started)
         return summary
     }
 
     /// Rebuilds the given plans, at most `workers` frames at a time; publishes the galleries touched.
-    func rebuild(_ plans: [RenditionPlan], prune: Bool, summary: inout Summary) async throws {
+    func rebuild(_ plans: [RenditionPlan], prune: Bool, from sourceRendition: String? = nil, summary: inout Summary) async throws {
         let renderer = RenditionRenderer()
         let layout = self.layout, clock = self.clock, timeLimit = settings.frameTimeoutSeconds
         var touched: Set<String> = []
@@ -96,7 +100,10 @@ public final class Regenerator {
         try await withThrowingTaskGroup(of: (RenditionPlan, Result<[RenditionRecord], RegenerateFailure>).self) { group in
             func startNext() -> Bool {
                 guard let plan = pending.next() else { return false }
-                group.addTask { (plan, Self.rebuild(plan, renderer: renderer, layout: layout, timeLimit: timeLimit, clock: clock)) }
+                let base = sourceRendition.flatMap { plan.base(named: $0) }
+                group.addTask {
+                    (plan, Self.rebuild(plan, from: base, renderer: renderer, layout: layout, timeLimit: timeLimit, clock: clock))
+                }
                 return true
             }
             for _ in 0..<workers where !startNext() { break }
@@ -128,12 +135,17 @@ public final class Regenerator {
 
     struct RegenerateFailure: Error { let reason: String }
 
-    /// One frame: read its original, check it is the file that was ingested, render the stale
-    /// renditions from one decode and write them.
-    static func rebuild(_ plan: RenditionPlan, renderer: RenditionRenderer, layout: LibraryLayout,
+    /// One frame: read its original (or `base`, an up-to-date larger rendition), check it is the
+    /// file that was recorded, render the stale renditions from one decode and write them.
+    static func rebuild(_ plan: RenditionPlan, from base: RenditionRecord?, renderer: RenditionRenderer, layout: LibraryLayout,
                         timeLimit: Double, clock: StageClock) -> Result<[RenditionRecord], RegenerateFailure> {
         guard !plan.stale.isEmpty else { return .success([]) }
         let frame = plan.frame
+        if let base, let data = try? clock.measure(.read, {
+            try FileContents.read(layout.renditionFile(gallery: frame.gallery.id, relativePath: base.path)).data
+        }), data.count == base.bytes {
+            return render(data, plan: plan, renderer: renderer, layout: layout, timeLimit: timeLimit, clock: clock)
+        }
         let contents: Data
         do {
             contents = try clock.measure(.read) { try FileContents.read(frame.source.path).data }
@@ -145,6 +157,12 @@ public final class Regenerator {
         guard Hashing.sha256(contents) == frame.source.sha256 else {
             return .failure(RegenerateFailure(reason: "original changed since it was ingested; run `cupola ingest`"))
         }
+        return render(contents, plan: plan, renderer: renderer, layout: layout, timeLimit: timeLimit, clock: clock)
+    }
+
+    private static func render(_ contents: Data, plan: RenditionPlan, renderer: RenditionRenderer, layout: LibraryLayout,
+                               timeLimit: Double, clock: StageClock) -> Result<[RenditionRecord], RegenerateFailure> {
+        let frame = plan.frame
         do {
             let rendered = try renderer.render(contents, specs: plan.stale, timeLimit: timeLimit, clock: clock)
             return .success(try clock.measure(.write) {

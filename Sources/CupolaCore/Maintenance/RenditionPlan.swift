@@ -18,4 +18,14 @@ public struct RenditionPlan: Sendable {
     }
 
     public var isEmpty: Bool { stale.isEmpty && obsolete.isEmpty }
+
+    /// The rendition `name`, when it is up to date, not itself stale, and holds every pixel the
+    /// stale renditions need (at least their size, or the whole original).
+    func base(named name: String) -> RenditionRecord? {
+        guard let record = frame.renditions.first(where: { $0.name == name }),
+              !stale.contains(where: { $0.name == name }) else { return nil }
+        let edge = max(record.width, record.height)
+        let originalEdge = max(frame.width, frame.height)
+        return stale.allSatisfy { edge >= min($0.size, originalEdge) } ? record : nil
+    }
 }

@@ -13,9 +13,9 @@ public enum PipelineEvent: Sendable {
 }
 
 extension Pipeline {
-    /// How often galleries are republished while frames keep coming: a burst rewrites each
-    /// manifest about once a second, and a lone frame is published as soon as it is committed.
-    static let publishInterval = 1.0
+    /// How long a committed change may wait for its manifest while frames keep coming: a burst
+    /// rewrites each manifest a few times a second, and a lone frame is published at once.
+    static let publishDelay = 0.25
     /// Results committed per catalog transaction.
     static let commitBatch = 64
 
@@ -109,12 +109,19 @@ extension Pipeline {
         queue.append(job)
     }
 
-    /// Publishes changed galleries when nothing else is waiting, or at least once per interval.
+    /// Publishes changed galleries when nothing else is waiting, or once the oldest change has
+    /// waited `publishDelay`.
     func publishIfDue(idle: Bool) throws {
-        guard idle || Date().timeIntervalSince(lastPublished) >= Self.publishInterval else { return }
         try commitPending()
-        guard hasUnpublishedChanges else { return }
+        guard hasUnpublishedChanges else {
+            changedSince = nil
+            return
+        }
+        let since = changedSince ?? Date()
+        changedSince = since
+        guard idle || Date().timeIntervalSince(since) >= Self.publishDelay else { return }
         try publish()
+        changedSince = nil
     }
 }
 

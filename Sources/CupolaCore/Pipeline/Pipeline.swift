@@ -27,7 +27,8 @@ public final class Pipeline {
     private var retiredFiles: [FilePathBytes] = []
     /// Results not yet committed: written in batches, one transaction each.
     private var pendingChanges: [CatalogChange] = []
-    var lastPublished = Date.distantPast
+    /// When the oldest change not yet in a manifest was committed (the watcher's debounce).
+    var changedSince: Date?
 
     public init(configuration: PipelineConfiguration, catalog: any Catalog, command: String, clock: StageClock = StageClock()) throws(CatalogError) {
         self.configuration = configuration
@@ -163,7 +164,6 @@ public final class Pipeline {
     public func publish() throws {
         guard !configuration.dryRun else { return }
         try commitPending()
-        lastPublished = Date()
         let publisher = GalleryPublisher(layout: configuration.layout, catalog: catalog)
         // Galleries a killed run changed but did not publish are in the catalog's dirty list.
         dirtyGalleries.formUnion(try catalog.dirtyGalleries())
