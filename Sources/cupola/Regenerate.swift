@@ -60,7 +60,13 @@ struct Regenerate: AsyncParsableCommand {
             selection.fromRendition = fromRendition
             let regenerator = Regenerator(layout: session.layout, catalog: session.catalog, settings: session.settings,
                                           workers: jobs ?? session.settings.workerCount)
+            var progress: ProgressBar?
+            regenerator.onProgress = { done, total in
+                if progress == nil { progress = ProgressBar.make(total: total) }
+                progress?.update(done: done)
+            }
             let summary = try await regenerator.run(selection)
+            progress?.finish()
             if options.json {
                 let data = try RunReport.encoder.encode(summary)
                 Terminal.output(String(decoding: data, as: UTF8.self))

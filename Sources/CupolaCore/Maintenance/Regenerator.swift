@@ -54,6 +54,8 @@ public final class Regenerator {
     let settings: Settings
     let workers: Int
     public let clock = StageClock()
+    /// Told (done, total) as frames complete; for a progress bar.
+    public var onProgress: ((Int, Int) -> Void)?
 
     public init(layout: LibraryLayout, catalog: any Catalog, settings: Settings, workers: Int) {
         self.layout = layout
@@ -96,6 +98,7 @@ public final class Regenerator {
         let renderer = RenditionRenderer()
         let layout = self.layout, clock = self.clock, timeLimit = settings.frameTimeoutSeconds
         var touched: Set<String> = []
+        var done = 0
         var pending = plans.makeIterator()
         try await withThrowingTaskGroup(of: (RenditionPlan, Result<[RenditionRecord], RegenerateFailure>).self) { group in
             func startNext() -> Bool {
@@ -124,6 +127,8 @@ public final class Regenerator {
                 case .failure(let failure):
                     summary.problems.append(.init(file: frame.source.label, outcome: "failed", reason: failure.reason))
                 }
+                done += 1
+                onProgress?(done, plans.count)
                 _ = startNext()
             }
         }
