@@ -44,8 +44,9 @@ struct Ingest: AsyncParsableCommand {
         let started = Date()
         do {
             let folders = try sources.map { (path) throws(IntakeError) in try SourceFolder(path) }
-            try VipsRuntime.start()
+            // The lock first: a second run must say so at once, before libvips loads (~50 ms).
             let (catalog, layout, settings, session) = try open()
+            try VipsRuntime.start()
             var configuration = PipelineConfiguration(layout: layout, settings: settings, workers: jobs)
             configuration.dryRun = dryRun
             let pipeline = try Pipeline(configuration: configuration, catalog: catalog, command: "ingest")

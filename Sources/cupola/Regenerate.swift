@@ -48,8 +48,8 @@ struct Regenerate: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            try VipsRuntime.start()
             let session = try LibrarySession(library: options.library, settingsFile: options.config, command: "regenerate")
+            try VipsRuntime.start()
             var selection = Regenerator.Options()
             selection.galleries = Set(gallery)
             selection.renditions = Set(rendition)

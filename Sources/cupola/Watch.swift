@@ -56,8 +56,8 @@ struct Watch: AsyncParsableCommand {
         let logger = Logger(label: "cupola.watch")
         do {
             let source = try SourceFolder(inbox)
-            try VipsRuntime.start()
             let session = try LibrarySession(library: library, settingsFile: config, command: "watch")
+            try VipsRuntime.start()
             let configuration = PipelineConfiguration(layout: session.layout, settings: session.settings, workers: jobs)
             let pipeline = try Pipeline(configuration: configuration, catalog: session.catalog, command: "watch")
             pipeline.crashMarker = session.crashMarker
