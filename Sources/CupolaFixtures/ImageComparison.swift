@@ -18,10 +18,5 @@ public enum ImageComparison {
     }
 
     /// Width and height from the image's header, or nil when it is not an image.
-    public static func size(_ data: Data) -> (width: Int, height: Int)? {
-        guard (try? VipsRuntime.start()) != nil else { return nil }
-        var width: Int32 = 0, height: Int32 = 0
-        let status = data.withUnsafeBytes { cupola_vips_size($0.baseAddress, $0.count, &width, &height) }
-        return status == 0 ? (Int(width), Int(height)) : nil
-    }
+    public static func size(_ data: Data) -> (width: Int, height: Int)? { RenditionInspector.size(data) }
 }

@@ -52,7 +52,7 @@ struct Ingest: AsyncParsableCommand {
             let pipeline = try Pipeline(configuration: configuration, catalog: catalog, command: "ingest")
             pipeline.crashMarker = session?.crashMarker
             var progress: ProgressBar?
-            try await BatchIngest(sources: folders).run(pipeline, catalog: catalog) { total in
+            try await BatchIngest(sources: folders).run(pipeline) { total in
                 progress = ProgressBar.make(total: total)
                 pipeline.onProgress = { done, _ in progress?.update(done: done) }
             }

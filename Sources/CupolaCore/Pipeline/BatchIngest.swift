@@ -9,7 +9,7 @@ public struct BatchIngest {
 
     /// `progress` is told the number of files found, before any is processed.
     /// `found` is told the number of files found, before any is processed.
-    public func run(_ pipeline: Pipeline, catalog: any Catalog, found: ((Int) -> Void)? = nil) async throws {
+    public func run(_ pipeline: Pipeline, found: ((Int) -> Void)? = nil) async throws {
         if !pipeline.configuration.dryRun {
             try pipeline.recoverInterruptedRun()
             try pipeline.retrySuspects()

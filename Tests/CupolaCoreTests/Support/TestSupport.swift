@@ -52,7 +52,7 @@ enum TestIngest {
         let configuration = PipelineConfiguration(layout: session.layout, settings: settings, workers: workers)
         let pipeline = try Pipeline(configuration: configuration, catalog: session.catalog, command: "ingest")
         pipeline.crashMarker = session.crashMarker
-        try await BatchIngest(sources: try sources.map { try SourceFolder($0) }).run(pipeline, catalog: session.catalog)
+        try await BatchIngest(sources: try sources.map { try SourceFolder($0) }).run(pipeline)
         return pipeline.summary
     }
 
