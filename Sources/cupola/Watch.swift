@@ -58,37 +58,99 @@ struct Watch: AsyncParsableCommand {
             let source = try SourceFolder(inbox)
             let session = try LibrarySession(library: library, settingsFile: config, command: "watch")
             try VipsRuntime.start()
-            let configuration = PipelineConfiguration(layout: session.layout, settings: session.settings, workers: jobs)
-            let pipeline = try Pipeline(configuration: configuration, catalog: session.catalog, command: "watch")
-            pipeline.crashMarker = session.crashMarker
-            pipeline.onResult = { result in
-                EventLog.log(result, to: logger)
-                pipeline.forgetSummaryDetails()
+            let control = WatchControl()
+            let signals = SignalTrap(on: [SIGINT, SIGTERM, SIGHUP]) { signal in
+                if signal == SIGHUP {
+                    logger.info("reloading settings")
+                    control.reload()
+                } else {
+                    logger.info("stopping", metadata: ["signal": "\(signal)"])
+                    control.terminate()
+                }
             }
-            pipeline.onPublish = { galleries in
-                if !galleries.isEmpty { logger.info("published", metadata: ["galleries": "\(galleries.joined(separator: ","))"]) }
-                // Building a manifest allocates in proportion to its gallery; give that back to
-                // the system so a watcher's RSS stays flat over weeks.
-                ProcessMemory.returnFreed()
-            }
-            try pipeline.recoverInterruptedRun()
-            try pipeline.retrySuspects()
-            var options = InboxWatch.Options()
-            options.settle = settle
-            options.poll = poll
-            options.rescanEvery = rescan
-            let watch = InboxWatch(source: source, options: options)
-            let signals = SignalTrap(on: [SIGINT, SIGTERM]) { signal in
-                logger.info("stopping", metadata: ["signal": "\(signal)"])
-                watch.stop()
-            }
-            logger.info("watching", metadata: ["inbox": "\(source.path)", "mode": "\(poll == nil ? "inotify" : "poll")"])
-            try await pipeline.run(try watch.events())
-            try pipeline.publish()
+            var settings = session.settings
+            var firstRound = true
+            // One round per settings generation: SIGHUP ends the round like SIGTERM (frames in flight
+            // finish, manifests are written), then the watch starts again with the new settings and
+            // a full scan picks up whatever was still waiting.
+            repeat {
+                let pipeline = try makePipeline(session: session, settings: settings, logger: logger)
+                if firstRound {
+                    try pipeline.recoverInterruptedRun()
+                    try pipeline.retrySuspects()
+                    firstRound = false
+                }
+                let watch = InboxWatch(source: source, options: watchOptions)
+                control.watching(watch)
+                logger.info("watching", metadata: ["inbox": "\(source.path)", "mode": "\(poll == nil ? "inotify" : "poll")"])
+                try await pipeline.run(try watch.events())
+                try pipeline.publish()
+                if control.takeReload() {
+                    do {
+                        settings = try LibrarySession.loadSettings(library: library, override: config)
+                    } catch {
+                        logger.error("settings not reloaded, keeping the previous ones", metadata: ["reason": "\(error)"])
+                    }
+                }
+            } while !control.isTerminated
             withExtendedLifetime(signals) {}
             logger.info("stopped")
         } catch {
             throw ExitStatus.fail(error)
+        }
+    }
+}
+
+extension Watch {
+    var watchOptions: InboxWatch.Options {
+        var options = InboxWatch.Options()
+        options.settle = settle
+        options.poll = poll
+        options.rescanEvery = rescan
+        return options
+    }
+
+    func makePipeline(session: LibrarySession, settings: Settings, logger: Logger) throws -> Pipeline {
+        let configuration = PipelineConfiguration(layout: session.layout, settings: settings, workers: jobs)
+        let pipeline = try Pipeline(configuration: configuration, catalog: session.catalog, command: "watch")
+        pipeline.crashMarker = session.crashMarker
+        pipeline.onResult = { result in
+            EventLog.log(result, to: logger)
+            pipeline.forgetSummaryDetails()
+        }
+        pipeline.onPublish = { galleries in
+            if !galleries.isEmpty { logger.info("published", metadata: ["galleries": "\(galleries.joined(separator: ","))"]) }
+            // Building a manifest allocates in proportion to its gallery; give that back to the
+            // system so a watcher's RSS stays flat over weeks.
+            ProcessMemory.returnFreed()
+        }
+        return pipeline
+    }
+}
+
+/// What the signal handlers ask of the watch loop. @unchecked: every field is reached under `lock`.
+final class WatchControl: @unchecked Sendable {
+    private let lock = NSLock()
+    private var terminated = false
+    private var reloadRequested = false
+    private var current: InboxWatch?
+
+    func watching(_ watch: InboxWatch) {
+        let stopNow = lock.withLock { () -> Bool in
+            current = watch
+            return terminated || reloadRequested
+        }
+        if stopNow { watch.stop() }
+    }
+
+    func terminate() { lock.withLock { terminated = true; return current }?.stop() }
+    func reload() { lock.withLock { reloadRequested = true; return current }?.stop() }
+    var isTerminated: Bool { lock.withLock { terminated } }
+
+    func takeReload() -> Bool {
+        lock.withLock {
+            defer { reloadRequested = false }
+            return reloadRequested
         }
     }
 }

@@ -145,6 +145,28 @@ struct WatchTests {
         #expect(ingested == 3000)
     }
 
+    @Test("SIGHUP reloads the settings: frames after it get the new renditions, and the watcher goes on")
+    func reloadOnHangup() throws {
+        let folder = TemporaryFolder()
+        let inbox = folder.folder("inbox")
+        let library = folder.url.appendingPathComponent("library").path
+        let watcher = try Watcher(inbox: inbox, library: library)
+        try SyntheticImage.jpeg(width: 600, height: 400).write(to: inbox.appendingPathComponent("ISS069-E-800.JPG"))
+        try Watcher.wait(seconds: 15) { watcher.frames("iss069").count == 1 }
+        try Data("[[rendition]]\nname = \"thumb\"\nsize = 120\nquality = 80\n".utf8)
+            .write(to: URL(fileURLWithPath: "\(library)/cupola.toml"))
+        kill(watcher.process.processIdentifier, SIGHUP)
+        try Watcher.wait(seconds: 15) { watcher.output.components(separatedBy: "watching").count > 2 }
+        try SyntheticImage.jpeg(width: 600, height: 400).write(to: inbox.appendingPathComponent("ISS069-E-801.JPG"))
+        try Watcher.wait(seconds: 15) { watcher.frames("iss069").count == 2 }
+        let fresh = try #require(watcher.frames("iss069").first { $0["id"] as? String == "ISS069-E-801" })
+        let renditions = fresh["renditions"] as! [String: [String: Any]]
+        #expect(renditions.keys.sorted() == ["thumb"])
+        #expect(renditions["thumb"]?["width"] as? Int == 120)
+        #expect(watcher.output.contains("reloading settings"))
+        #expect(watcher.stop() == 0)
+    }
+
     @Test("polling mode finds files without inotify, and a file deleted from the inbox leaves its gallery")
     func polling() throws {
         let folder = TemporaryFolder()
