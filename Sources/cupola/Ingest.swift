@@ -35,6 +35,9 @@ struct Ingest: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Wait up to this long for another run to release the library.", valueName: "SECONDS"))
     var wait: Double = 0
 
+    @Option(name: .long, help: "keep: reference originals where they are; copy: also keep a verified copy in DIR/originals; move: copy, then remove the source once committed.")
+    var originals: OriginalsPolicy = .keep
+
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if wait < 0 { throw ValidationError("--wait cannot be negative") }
@@ -49,6 +52,7 @@ struct Ingest: AsyncParsableCommand {
             try VipsRuntime.start()
             var configuration = PipelineConfiguration(layout: layout, settings: settings, workers: jobs)
             configuration.dryRun = dryRun
+            configuration.originals = originals
             let pipeline = try Pipeline(configuration: configuration, catalog: catalog, command: "ingest")
             pipeline.crashMarker = session?.crashMarker
             var progress: ProgressBar?

@@ -41,6 +41,9 @@ struct Watch: AsyncParsableCommand {
     @Option(name: .long, help: "Frames processed at once (default: the settings' jobs, else one per core).")
     var jobs: Int?
 
+    @Option(name: .long, help: "keep: reference originals where they are; copy: also keep a verified copy in DIR/originals; move: copy, then remove the inbox file once committed.")
+    var originals: OriginalsPolicy = .keep
+
     @Option(name: .long, help: "Log lines as text or json.")
     var logFormat: EventLog.Format = .text
 
@@ -111,7 +114,8 @@ extension Watch {
     }
 
     func makePipeline(session: LibrarySession, settings: Settings, logger: Logger) throws -> Pipeline {
-        let configuration = PipelineConfiguration(layout: session.layout, settings: settings, workers: jobs)
+        var configuration = PipelineConfiguration(layout: session.layout, settings: settings, workers: jobs)
+        configuration.originals = originals
         let pipeline = try Pipeline(configuration: configuration, catalog: session.catalog, command: "watch")
         pipeline.crashMarker = session.crashMarker
         pipeline.onResult = { result in
@@ -171,3 +175,4 @@ final class SignalTrap {
 }
 
 extension EventLog.Format: ExpressibleByArgument {}
+extension OriginalsPolicy: ExpressibleByArgument {}

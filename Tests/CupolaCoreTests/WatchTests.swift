@@ -167,6 +167,22 @@ struct WatchTests {
         #expect(watcher.stop() == 0)
     }
 
+    @Test("--originals move: a frame arriving in the inbox ends up in the library, and leaves the inbox")
+    func moveOriginals() throws {
+        let folder = TemporaryFolder()
+        let inbox = folder.folder("inbox")
+        let library = folder.url.appendingPathComponent("library").path
+        let watcher = try Watcher(inbox: inbox, library: library, extra: ["--originals", "move", "--rescan", "1"])
+        let jpeg = try SyntheticImage.jpeg(width: 300, height: 200)
+        try jpeg.write(to: inbox.appendingPathComponent("ISS069-E-900.JPG"))
+        try Watcher.wait(seconds: 15) { watcher.frames("iss069").count == 1 }
+        try Watcher.wait(seconds: 5) { !FileManager.default.fileExists(atPath: inbox.appendingPathComponent("ISS069-E-900.JPG").path) }
+        #expect(FileManager.default.contents(atPath: "\(library)/originals/iss069/ISS069-E-900.jpg") == jpeg)
+        usleep(1_500_000)  // a rescan has run since: the frame must still be there
+        #expect(watcher.frames("iss069").count == 1)
+        #expect(watcher.stop() == 0)
+    }
+
     @Test("polling mode finds files without inotify, and a file deleted from the inbox leaves its gallery")
     func polling() throws {
         let folder = TemporaryFolder()

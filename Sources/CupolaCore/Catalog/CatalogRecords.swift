@@ -24,9 +24,15 @@ public struct SourceRecord: Sendable, Hashable {
     public var sha256: String?
     public var state: SourceState
     public var reason: String?
+    /// The library's own copy of the file (`--originals copy|move`); nil when only the source is kept.
+    public var original: FilePathBytes?
+
+    /// Where the original bytes can be read: the library's copy when there is one.
+    public var readablePath: FilePathBytes { original ?? path }
 
     public init(path: FilePathBytes, root: FilePathBytes, label: String, stat: FileStat,
-                sha256: String? = nil, state: SourceState, reason: String? = nil) {
+                sha256: String? = nil, state: SourceState, reason: String? = nil, original: FilePathBytes? = nil) {
+        self.original = original
         self.path = path
         self.root = root
         self.label = label

@@ -59,6 +59,9 @@ enum CatalogSchema {
             // written: a run killed in between leaves the mark for the next run to finish.
             try db.execute(sql: "CREATE TABLE dirty_gallery (gallery TEXT PRIMARY KEY)")
         }
+        migrator.registerMigration("v3: library copies of originals") { db in
+            try db.execute(sql: "ALTER TABLE source ADD COLUMN original BLOB")
+        }
         return migrator
     }
 }

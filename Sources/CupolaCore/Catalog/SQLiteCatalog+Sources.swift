@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 extension SQLiteCatalog {
-    static let sourceColumns = "source.path, source.root, source.label, source.size, source.mtime_ns, source.inode, source.sha256, source.state, source.reason"
+    static let sourceColumns = "source.path, source.root, source.label, source.size, source.mtime_ns, source.inode, source.sha256, source.state, source.reason, source.original"
 
     static func sourceRecord(_ row: Row) -> SourceRecord {
         SourceRecord(
@@ -12,7 +12,8 @@ extension SQLiteCatalog {
             stat: FileStat(size: row["size"], modifiedNanoseconds: row["mtime_ns"], inode: UInt64(bitPattern: row["inode"])),
             sha256: row["sha256"],
             state: SourceState(rawValue: row["state"]) ?? .failed,
-            reason: row["reason"])
+            reason: row["reason"],
+            original: (row["original"] as Data?).map { FilePathBytes(bytes: [UInt8]($0)) })
     }
 
     public func sources(under root: FilePathBytes) throws(CatalogError) -> [FilePathBytes: SourceRecord] {
@@ -60,14 +61,15 @@ extension SQLiteCatalog {
     /// Inserts or updates the source row and returns its id.
     static func upsert(_ source: SourceRecord, in db: Database) throws -> Int64 {
         try db.execute(sql: """
-            INSERT INTO source (path, root, label, size, mtime_ns, inode, sha256, state, reason)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO source (path, root, label, size, mtime_ns, inode, sha256, state, reason, original)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(path) DO UPDATE SET root = excluded.root, label = excluded.label, size = excluded.size,
                 mtime_ns = excluded.mtime_ns, inode = excluded.inode, sha256 = excluded.sha256,
-                state = excluded.state, reason = excluded.reason
+                state = excluded.state, reason = excluded.reason,
+                original = COALESCE(excluded.original, source.original)
             """, arguments: [Data(source.path.bytes), Data(source.root.bytes), source.label, source.stat.size,
                              source.stat.modifiedNanoseconds, Int64(bitPattern: source.stat.inode),
-                             source.sha256, source.state.rawValue, source.reason])
+                             source.sha256, source.state.rawValue, source.reason, source.original.map { Data($0.bytes) }])
         return try Int64.fetchOne(db, sql: "SELECT id FROM source WHERE path = ?", arguments: [Data(source.path.bytes)])!
     }
 

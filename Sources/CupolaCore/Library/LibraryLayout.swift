@@ -11,6 +11,14 @@ public struct LibraryLayout: Sendable {
     public var indexFile: FilePathBytes { galleriesFolder.appending("index.json") }
 
     public func galleryFolder(_ gallery: String) -> FilePathBytes { galleriesFolder.appending(gallery) }
+
+    /// Where `--originals copy|move` keeps a frame's original: named by the frame's unique stem.
+    public func originalCopy(gallery: String, stem: String, sourceName: [UInt8]) -> FilePathBytes {
+        let name = FilePathBytes.display(sourceName)
+        let suffix = name.split(separator: ".").count > 1 ? "." + (name.split(separator: ".").last.map { String($0).lowercased() } ?? "") : ""
+        let safeSuffix = suffix.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == ".") } ? suffix : ""
+        return root.appending("originals").appending(gallery).appending(stem + safeSuffix)
+    }
     public func manifestFile(_ gallery: String) -> FilePathBytes { galleryFolder(gallery).appending("manifest.json") }
 
     /// A rendition's path relative to its gallery folder, as manifests name it.

@@ -69,14 +69,14 @@ public struct LibraryVerifier {
         var problems: [Problem] = []
         var originalIntact = true
         if deep {
-            switch Result(catching: { try FileContents.read(frame.source.path).data }) {
+            switch Result(catching: { try FileContents.read(frame.source.readablePath).data }) {
             case .success(let data) where Hashing.sha256(data) != frame.source.sha256:
                 originalIntact = false
-                problems.append(Problem(kind: .originalChanged, file: frame.source.path.description,
+                problems.append(Problem(kind: .originalChanged, file: frame.source.readablePath.description,
                                         detail: "SHA-256 differs from the ingested file; run `cupola ingest`", repairable: false))
             case .failure:
                 originalIntact = false
-                problems.append(Problem(kind: .originalMissing, file: frame.source.path.description,
+                problems.append(Problem(kind: .originalMissing, file: frame.source.readablePath.description,
                                         detail: "renditions cannot be rebuilt from it", repairable: false))
             default: break
             }

@@ -153,7 +153,7 @@ public final class Regenerator {
         }
         let contents: Data
         do {
-            contents = try clock.measure(.read) { try FileContents.read(frame.source.path).data }
+            contents = try clock.measure(.read) { try FileContents.read(frame.source.readablePath).data }
         } catch let error as SystemCallError where error.code == ENOENT {
             return .failure(RegenerateFailure(reason: "original is gone"))
         } catch {

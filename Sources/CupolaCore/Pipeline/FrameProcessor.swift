@@ -69,8 +69,26 @@ public struct FrameProcessor: Sendable {
             try RenditionWriter.write(rendered, gallery: job.gallery.id, stem: job.stem, layout: configuration.layout)
         }
         let size = probe.displaySize(orientation: metadata.orientation)
+        var source = source
+        if configuration.originals != .keep {
+            source.original = try clock.measure(.write) { try keepCopy(of: data, job: job, sha256: source.sha256) }
+        }
         return CatalogFrame(source: source, gallery: job.gallery, name: job.name, id: job.id, stem: job.stem,
                             format: probe.format.rawValue, width: size.width, height: size.height,
                             metadata: metadata, renditions: renditions)
+    }
+
+    /// Writes the library's copy of an original (flushed to disk) and reads it back to check its
+    /// SHA-256 before anything may rely on it.
+    private func keepCopy(of data: Data, job: FrameJob, sha256: String?) throws -> FilePathBytes {
+        let copy = configuration.layout.originalCopy(gallery: job.gallery.id, stem: job.stem,
+                                                     sourceName: job.arrival.path.lastComponent)
+        try AtomicFile.makeFolder(copy.parent)
+        try AtomicFile.write(data, to: copy, durable: true)
+        guard Hashing.sha256(try FileContents.read(copy).data) == sha256 else {
+            AtomicFile.remove(copy)
+            throw SystemCallError(call: "verify copy", path: copy.description, code: EIO)
+        }
+        return copy
     }
 }

@@ -72,7 +72,8 @@ public final class Pipeline {
     public func removeVanished(under source: SourceFolder, _ result: BatchScanner.Result) throws {
         let seen = Set(result.arrivals.map(\.path))
         let known = try planner.known(under: source.path)
-        let gone = known.keys.filter { path in
+        // A frame whose original the library keeps a copy of stays when its source goes.
+        let gone = known.filter { $0.value.original == nil }.keys.filter { path in
             !seen.contains(path) && !result.unreadableFolders.contains { folder in
                 path.bytes.starts(with: folder.bytes + [UInt8(ascii: "/")])
             }
@@ -142,6 +143,13 @@ public final class Pipeline {
         }
     }
 
+    /// `--originals move`: a source goes only once its verified copy is committed.
+    private func removeMovedSources(_ changes: [CatalogChange]) {
+        for case .commit(let frame) in changes where frame.source.original != nil {
+            AtomicFile.remove(frame.source.path)
+        }
+    }
+
     var pendingCount: Int { pendingChanges.count }
     var hasUnpublishedChanges: Bool { !dirtyGalleries.isEmpty || !retiredFiles.isEmpty }
 
@@ -152,6 +160,7 @@ public final class Pipeline {
         let changes = pendingChanges
         pendingChanges = []
         let retired = try clock.measure(.catalog) { () throws(CatalogError) in try catalog.apply(changes) }
+        if configuration.originals == .move { removeMovedSources(changes) }
         for frame in retired { retire(frame) }
         let vanished = Set(changes.compactMap { change -> FilePathBytes? in
             if case .remove(let path) = change { return path } else { return nil }
