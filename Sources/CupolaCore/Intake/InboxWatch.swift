@@ -13,7 +13,7 @@ public final class InboxWatch: Sendable {
         /// Seconds between scans in polling mode; nil uses inotify.
         public var poll: Double?
         public var rescanEvery = 600.0
-        public var tick = 0.05
+        public var tick = 0.02
 
         public init() {}
     }

@@ -49,7 +49,9 @@ extension Pipeline {
                         try plan(arrival, into: &queue)
                     }
                 case .event(.tick):
-                    try publishIfDue(idle: queue.isEmpty && inFlight.isEmpty)
+                    // Nothing waiting for a worker: what is committed goes out now. A backlog (a
+                    // burst) is published every `publishDelay` instead.
+                    try publishIfDue(idle: queue.isEmpty)
                 case .event(.scanned(let source, let result)):
                     noteSkipped(result.skipped)
                     try removeVanished(under: source, result)
