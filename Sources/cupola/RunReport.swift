@@ -20,13 +20,21 @@ enum RunReport {
             return
         }
         guard !summary.isQuiet || Terminal.standardOutputIsInteractive else { return }
-        for problem in summary.problems { Terminal.error("\(problem.file): \(problem.reason)") }
-        for warning in summary.warnings { Terminal.error("\(warning.file): warning: \(warning.warning)") }
+        for problem in summary.problems { Terminal.error("\(oneLine(problem.file)): \(problem.reason)") }
+        for warning in summary.warnings { Terminal.error("\(oneLine(warning.file)): warning: \(warning.warning)") }
         for shared in summary.sharedIds {
             Terminal.error("\(shared.id): same frame id in \(shared.files.joined(separator: ", ")); renditions named apart")
         }
         if let reason = summary.stoppedEarly { Terminal.error("cupola: stopped early: \(reason)") }
         Terminal.error(summary.line)
+    }
+
+    /// A file name with a newline or other control character must not break the one-line-per-file
+    /// output that scripts and cron mail read.
+    static func oneLine(_ text: String) -> String {
+        String(text.unicodeScalars.map { scalar in
+            scalar.properties.generalCategory == .control ? String(format: "\\x%02X", scalar.value) : String(scalar)
+        }.joined())
     }
 
     static func record(_ summary: RunSummary, in catalog: any Catalog) throws {
