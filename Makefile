@@ -42,7 +42,7 @@ fuzz: deps
 	mkdir -p $(FUZZ_DIR)/corpus
 	python3 Fuzz/seeds.py Samples/downlink $(FUZZ_DIR)/corpus
 	clang -c -g -O1 -fsanitize=fuzzer-no-link,address $$(pkg-config --cflags vips libexif) \
-	  -ISources/CCupolaShim/include Sources/CCupolaShim/shim.c -o $(FUZZ_DIR)/shim.o
+	  -ISources/CCupolaShim/include Sources/CCupolaShim/exif.c -o $(FUZZ_DIR)/shim.o
 	swiftc -g -O -sanitize=fuzzer,address -parse-as-library -module-name CupolaFuzz \
 	  -I Sources/CExif -I Fuzz/modules/CCupolaShim $$(pkg-config --cflags vips libexif | sed 's/-I/-Xcc -I/g; s/-pthread//g') \
 	  Sources/CupolaCore/Metadata/*.swift Fuzz/ExifFuzz.swift $(FUZZ_DIR)/shim.o \
