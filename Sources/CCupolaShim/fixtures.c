@@ -121,3 +121,33 @@ done:
     if (magnitude) g_object_unref(magnitude);
     return result;
 }
+
+int cupola_fixture_encode(VipsImage *in, const char *suffix, int alpha, int sixteen_bits, void **buf, size_t *len) {
+    VipsImage *image = in, *next = NULL;
+    g_object_ref(image);
+    if (alpha) {
+        // Transparent on the left, opaque on the right.
+        VipsImage *x = NULL, *ramp = NULL, *a = NULL;
+        int failed = vips_xyz(&x, in->Xsize, in->Ysize, NULL) || vips_extract_band(x, &ramp, 0, NULL)
+            || vips_linear1(ramp, &a, 255.0 / in->Xsize, 0, "uchar", TRUE, NULL)
+            || vips_bandjoin2(image, a, &next, NULL);
+        if (x) g_object_unref(x);
+        if (ramp) g_object_unref(ramp);
+        if (a) g_object_unref(a);
+        g_object_unref(image);
+        if (failed)
+            return -1;
+        image = next;
+    }
+    if (sixteen_bits) {
+        if (vips_colourspace(image, &next, VIPS_INTERPRETATION_RGB16, NULL)) {
+            g_object_unref(image);
+            return -1;
+        }
+        g_object_unref(image);
+        image = next;
+    }
+    int result = vips_image_write_to_buffer(image, suffix, buf, len, NULL);
+    g_object_unref(image);
+    return result;
+}

@@ -112,7 +112,24 @@ static int cupola_profile_is_srgb(VipsImage *in) {
     return 0;
 }
 
+static int cupola_vips_opaque_to_srgb(VipsImage *in, VipsImage **out);
+
 int cupola_vips_to_srgb(VipsImage *in, VipsImage **out) {
+    if (!vips_image_hasalpha(in))
+        return cupola_vips_opaque_to_srgb(in, out);
+    // Renditions are JPEG or opaque WebP: transparency is laid on white, as a page shows it.
+    VipsArrayDouble *white = vips_array_double_newv(1, in->BandFmt == VIPS_FORMAT_USHORT ? 65535.0 : 255.0);
+    VipsImage *flat = NULL;
+    int result = vips_flatten(in, &flat, "background", white, NULL);
+    vips_area_unref(VIPS_AREA(white));
+    if (result)
+        return -1;
+    result = cupola_vips_opaque_to_srgb(flat, out);
+    g_object_unref(flat);
+    return result;
+}
+
+static int cupola_vips_opaque_to_srgb(VipsImage *in, VipsImage **out) {
     if (vips_image_get_typeof(in, VIPS_META_ICC_NAME) && !cupola_profile_is_srgb(in))
         return vips_icc_transform(in, out, "srgb", "embedded", TRUE, "intent", VIPS_INTENT_RELATIVE, NULL);
     if (in->Type == VIPS_INTERPRETATION_CMYK)

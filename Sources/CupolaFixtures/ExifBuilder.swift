@@ -57,7 +57,7 @@ public struct ExifBuilder: Sendable {
 
     private static func setRationals(_ data: UnsafeMutablePointer<ExifData>, _ folder: Int32, _ tag: Int32, _ values: [(UInt32, UInt32)]) {
         let flat = values.flatMap { [$0.0, $0.1] }
-        flat.withUnsafeBufferPointer { cupola_exif_set_rationals(data, folder, tag, $0.baseAddress, Int32(values.count)) }
+        _ = flat.withUnsafeBufferPointer { cupola_exif_set_rationals(data, folder, tag, $0.baseAddress, Int32(values.count)) }
     }
 
     /// Degrees, minutes and seconds with 1/10000 s precision.

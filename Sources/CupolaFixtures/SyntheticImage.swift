@@ -37,6 +37,23 @@ public enum SyntheticImage {
         return Data(bytes: output, count: length)
     }
 
+    /// The same picture in another format: ".png", ".tif", ".webp" or ".heic".
+    public static func encoded(width: Int, height: Int, suffix: String, alpha: Bool = false, sixteenBits: Bool = false) throws -> Data {
+        try VipsRuntime.start()
+        var upright: UnsafeMutablePointer<VipsImage>?
+        guard cupola_vips_synthesise(Int32(width), Int32(height), &upright) == 0, let upright else {
+            throw Failure.vips(errorText())
+        }
+        defer { g_object_unref(UnsafeMutableRawPointer(upright)) }
+        var output: UnsafeMutableRawPointer?
+        var length = 0
+        guard cupola_fixture_encode(upright, suffix, alpha ? 1 : 0, sixteenBits ? 1 : 0, &output, &length) == 0, let output else {
+            throw Failure.vips(errorText())
+        }
+        defer { g_free(output) }
+        return Data(bytes: output, count: length)
+    }
+
     private static func errorText() -> String {
         let text = String(cString: vips_error_buffer())
         vips_error_clear()

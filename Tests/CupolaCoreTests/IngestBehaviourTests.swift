@@ -104,4 +104,38 @@ struct IngestBehaviourTests {
         #expect(paths.contains("thumb/ISS069-E-12345.jpg"))
         for path in paths { #expect(FileManager.default.fileExists(atPath: "\(library)/galleries/iss069/\(path)")) }
     }
+
+    @Test("PNG (8-bit, 16-bit, with alpha), TIFF, WebP and HEIF are recognised by content and rendered")
+    func otherFormats() async throws {
+        let folder = TemporaryFolder()
+        let files: [(name: String, data: Data, format: String)] = [
+            ("ISS071-E-1.png", try SyntheticImage.encoded(width: 600, height: 400, suffix: ".png"), "png"),
+            ("ISS071-E-2.png", try SyntheticImage.encoded(width: 600, height: 400, suffix: ".png", sixteenBits: true), "png"),
+            ("ISS071-E-3.png", try SyntheticImage.encoded(width: 600, height: 400, suffix: ".png", alpha: true), "png"),
+            ("ISS071-E-4.tif", try SyntheticImage.encoded(width: 600, height: 400, suffix: ".tif"), "tiff"),
+            ("ISS071-E-5.webp", try SyntheticImage.encoded(width: 600, height: 400, suffix: ".webp"), "webp"),
+            ("ISS071-E-6.heic", try SyntheticImage.encoded(width: 600, height: 400, suffix: ".heic"), "heif"),
+            // A PNG named .jpg is still a PNG: content decides.
+            ("ISS071-E-7.jpg", try SyntheticImage.encoded(width: 600, height: 400, suffix: ".png"), "png"),
+        ]
+        for file in files { _ = folder.write(file.data, to: "in/\(file.name)") }
+        let library = folder.url.appendingPathComponent("lib").path
+        let summary = try await TestIngest.run([folder.url.appendingPathComponent("in").path], library: library)
+        #expect(summary.ingested == files.count, "\(summary.problems)")
+        let frames = Dictionary(uniqueKeysWithValues: try TestIngest.frames(library).map { ($0["id"] as! String, $0) })
+        let reference = try Data(contentsOf: URL(fileURLWithPath: "\(library)/galleries/iss071/large/ISS071-E-1.jpg"))
+        for (index, file) in files.enumerated() {
+            let frame = try #require(frames["ISS071-E-\(index + 1)"])
+            #expect(frame["format"] as? String == file.format, "\(file.name)")
+            #expect(frame["width"] as? Int == 600 && frame["height"] as? Int == 400, "\(file.name)")
+            let large = try Data(contentsOf: URL(fileURLWithPath: "\(library)/galleries/iss071/large/ISS071-E-\(index + 1).jpg"))
+            let difference = try #require(ImageComparison.meanAbsoluteDifference(reference, large))
+            // Same picture whatever the container; the alpha one is laid on white, so it differs.
+            if file.name == "ISS071-E-3.png" {
+                #expect(difference > 10, "transparency was not laid on white")
+            } else {
+                #expect(difference < 3, "\(file.name): \(difference)")
+            }
+        }
+    }
 }

@@ -58,6 +58,10 @@ int cupola_vips_decode_check(const void *buf, size_t len);
 /// Width and height of an encoded image, read from its header.
 int cupola_vips_size(const void *buf, size_t len, int *width, int *height);
 
+/// Encodes a synthetic image in the format a file suffix names (".png", ".tif", ".webp",
+/// ".heic"), with an alpha band or at 16 bits per sample when asked (fixtures only).
+int cupola_fixture_encode(VipsImage *in, const char *suffix, int alpha, int sixteen_bits, void **buf, size_t *len);
+
 /// Attaches an EXIF block and orientation to an image before saving, for samples and fixtures.
 int cupola_vips_set_exif(VipsImage *image, const unsigned char *exif, size_t len, int orientation);
 

@@ -176,7 +176,7 @@ public final class Pipeline {
         let publisher = GalleryPublisher(layout: configuration.layout, catalog: catalog)
         // Galleries a killed run changed but did not publish are in the catalog's dirty list.
         dirtyGalleries.formUnion(try catalog.dirtyGalleries())
-        try clock.measure(.manifest) { try publisher.publish(galleries: dirtyGalleries) }
+        _ = try clock.measure(.manifest) { try publisher.publish(galleries: dirtyGalleries) }
         try catalog.markClean(dirtyGalleries)
         let stillNamed = Set(try dirtyGalleries.flatMap { gallery in
             try catalog.frames(inGallery: gallery).flatMap { frame in
