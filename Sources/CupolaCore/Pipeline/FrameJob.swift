@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// A source file the pipeline will read, with where its frame goes.
@@ -38,16 +37,5 @@ public enum FrameResult: Sendable {
         case .unchanged(let source), .rejected(let source), .failed(let source, _): return source
         case .vanished: return nil
         }
-    }
-}
-
-enum Hashing {
-    static func sha256(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-    }
-
-    /// A short, stable tag of some bytes, for making names unique.
-    static func tag(_ bytes: [UInt8]) -> String {
-        SHA256.hash(data: Data(bytes)).prefix(4).map { String(format: "%02x", $0) }.joined()
     }
 }
