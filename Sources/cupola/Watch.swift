@@ -83,6 +83,11 @@ struct Watch: AsyncParsableCommand {
                     try pipeline.retrySuspects()
                     firstRound = false
                 }
+                try pipeline.noteStaleRenditions()
+                if pipeline.summary.staleRenditions > 0 {
+                    logger.warning("renditions out of date, run `cupola regenerate`",
+                                   metadata: ["count": "\(pipeline.summary.staleRenditions)"])
+                }
                 let watch = InboxWatch(source: source, options: watchOptions)
                 control.watching(watch)
                 logger.info("watching", metadata: ["inbox": "\(source.path)", "mode": "\(poll == nil ? "inotify" : "poll")"])

@@ -6,29 +6,14 @@ import Testing
 /// The `cupola` binary as cron and scripts meet it: output, exit codes, locking.
 @Suite("Command line")
 struct CommandLineTests {
-    struct Fixture {
-        let folder = TemporaryFolder("cli")
-        let downlink: URL
-        let library: String
-
-        init() throws {
-            downlink = try SampleFolder.make(in: folder)
-            library = folder.url.appendingPathComponent("library").path
-        }
-
-        func ingest(_ extra: [String] = []) throws -> CLI.Result {
-            try CLI.run(["ingest", downlink.path, "--library", library] + extra)
-        }
-    }
-
     @Test("a first run reports one line on stderr; a re-run with nothing to do prints nothing and exits 0")
     func quietReRun() throws {
-        let fixture = try Fixture()
-        let first = try fixture.ingest()
+        let fixture = try SampleLibrary()
+        let first = try fixture.ingestCommand()
         #expect(first.status == 0)
         #expect(first.stdout.isEmpty)
         #expect(first.stderr.contains("15 frames in 6 galleries, 0 failed"))
-        let again = try fixture.ingest()
+        let again = try fixture.ingestCommand()
         #expect(again.status == 0)
         #expect(again.stdout.isEmpty)
         #expect(again.stderr.isEmpty)
@@ -36,9 +21,9 @@ struct CommandLineTests {
 
     @Test("--json prints one summary object, even when there is nothing to do")
     func jsonSummary() throws {
-        let fixture = try Fixture()
+        let fixture = try SampleLibrary()
         _ = fixture.folder.write(BadFiles.notAnImage, to: "downlink/ISS070-E-1002.JPG")
-        let first = try fixture.ingest(["--json"])
+        let first = try fixture.ingestCommand(["--json"])
         #expect(first.status == 1)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any])
         #expect(object["ingested"] as? Int == 15)
@@ -48,7 +33,7 @@ struct CommandLineTests {
         #expect(problems.first?["file"] as? String == "downlink/ISS070-E-1002.JPG")
         #expect((problems.first?["reason"] as? String)?.hasPrefix("unsupported format") == true)
         #expect((object["galleries"] as? [String])?.count == 6)
-        let again = try fixture.ingest(["--json"])
+        let again = try fixture.ingestCommand(["--json"])
         #expect(again.status == 0)
         let quiet = try #require(try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])
         #expect(quiet["unchanged"] as? Int == 16)
@@ -57,11 +42,11 @@ struct CommandLineTests {
 
     @Test("a second run while the library is locked exits 75 at once, naming the holder, and changes nothing")
     func lockHeld() throws {
-        let fixture = try Fixture()
+        let fixture = try SampleLibrary()
         try AtomicFile.makeFolder(FilePathBytes(fixture.library))
         var lock: LibraryLock? = try LibraryLock(FilePathBytes("\(fixture.library)/.cupola.lock"), command: "ingest")
         let started = Date()
-        let blocked = try fixture.ingest()
+        let blocked = try fixture.ingestCommand()
         let elapsed = Date().timeIntervalSince(started)
         #expect(blocked.status == 75)
         #expect(blocked.stderr.contains("process \(getpid())"))
@@ -70,15 +55,15 @@ struct CommandLineTests {
         #expect(elapsed < 2, "took \(elapsed) s")
         #expect(lock != nil)
         lock = nil
-        let waited = try fixture.ingest(["--wait", "0.2"])
+        let waited = try fixture.ingestCommand(["--wait", "0.2"])
         #expect(waited.status == 0)
     }
 
     @Test("an unknown settings key exits 78 naming the key and its line")
     func unknownSettingsKey() throws {
-        let fixture = try Fixture()
+        let fixture = try SampleLibrary()
         let settings = fixture.folder.write(Data("jobs = 2\n[limits]\nmax_pixels = 5\n".utf8), to: "bad.toml")
-        let result = try fixture.ingest(["--config", settings.path])
+        let result = try fixture.ingestCommand(["--config", settings.path])
         #expect(result.status == 78)
         #expect(result.stderr.contains("bad.toml:3"))
         #expect(result.stderr.contains("max_pixels"))
@@ -86,8 +71,8 @@ struct CommandLineTests {
 
     @Test("--dry-run says what would happen and writes nothing")
     func dryRun() throws {
-        let fixture = try Fixture()
-        let result = try fixture.ingest(["--dry-run", "--json"])
+        let fixture = try SampleLibrary()
+        let result = try fixture.ingestCommand(["--dry-run", "--json"])
         #expect(result.status == 0)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(object["pending"] as? Int == 15)
@@ -97,13 +82,13 @@ struct CommandLineTests {
 
     @Test("a missing SOURCE is a usage error (64) and a damaged catalog an I/O error (74)")
     func usageAndDamage() throws {
-        let fixture = try Fixture()
+        let fixture = try SampleLibrary()
         let missing = try CLI.run(["ingest", fixture.folder.url.appendingPathComponent("nowhere").path, "--library", fixture.library])
         #expect(missing.status == 64)
         #expect(missing.stderr.contains("nowhere"))
         try AtomicFile.makeFolder(FilePathBytes(fixture.library))
         try Data(repeating: 0x5A, count: 8192).write(to: URL(fileURLWithPath: "\(fixture.library)/catalog.sqlite"))
-        let damaged = try fixture.ingest()
+        let damaged = try fixture.ingestCommand()
         #expect(damaged.status == 74)
         #expect(damaged.stderr.contains("catalog.sqlite"))
         #expect(damaged.stderr.contains("damaged"))
@@ -111,9 +96,9 @@ struct CommandLineTests {
 
     @Test("status lists galleries, problem files and the last run")
     func status() throws {
-        let fixture = try Fixture()
+        let fixture = try SampleLibrary()
         _ = fixture.folder.write(BadFiles.notAnImage, to: "downlink/ISS070-E-1002.JPG")
-        _ = try fixture.ingest()
+        _ = try fixture.ingestCommand()
         let result = try CLI.run(["status", "--library", fixture.library, "--json"])
         #expect(result.status == 0)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])

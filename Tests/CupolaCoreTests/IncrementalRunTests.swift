@@ -5,24 +5,9 @@ import Testing
 
 @Suite("Incremental re-runs")
 struct IncrementalRunTests {
-    /// A library with the samples ingested once.
-    struct Fixture {
-        let folder = TemporaryFolder("incremental")
-        let downlink: URL
-        let library: String
-
-        init() throws {
-            downlink = try SampleFolder.make(in: folder)
-            library = folder.url.appendingPathComponent("library").path
-        }
-
-        func file(_ name: String) -> String { downlink.appendingPathComponent(name).path }
-        func ingest() async throws -> RunSummary { try await TestIngest.run([downlink.path], library: library) }
-    }
-
     @Test("an unchanged folder is a quiet no-op that rewrites nothing")
     func noOp() async throws {
-        let fixture = try Fixture()
+        let fixture = try SampleLibrary()
         try await fixture.ingest()
         let manifest = "\(fixture.library)/galleries/iss069/manifest.json"
         let before = try FileManager.default.attributesOfItem(atPath: manifest)[.modificationDate] as! Date
@@ -35,7 +20,7 @@ struct IncrementalRunTests {
 
     @Test("a touched file with the same bytes only refreshes its catalog row")
     func touchedFile() async throws {
-        let fixture = try Fixture()
+        let fixture = try SampleLibrary()
         try await fixture.ingest()
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)],
                                               ofItemAtPath: fixture.file("ISS069-E-12350.JPG"))
@@ -48,7 +33,7 @@ struct IncrementalRunTests {
 
     @Test("a file whose content changed is ingested again and its renditions rebuilt")
     func changedContent() async throws {
-        let fixture = try Fixture()
+        let fixture = try SampleLibrary()
         try await fixture.ingest()
         let thumb = "\(fixture.library)/galleries/iss069/thumb/ISS069-E-12350.jpg"
         let oldThumb = try Data(contentsOf: URL(fileURLWithPath: thumb))
@@ -63,7 +48,7 @@ struct IncrementalRunTests {
 
     @Test("a deleted source leaves its gallery's manifest and its renditions are removed")
     func deletedSource() async throws {
-        let fixture = try Fixture()
+        let fixture = try SampleLibrary()
         try await fixture.ingest()
         try FileManager.default.removeItem(atPath: fixture.file("ISS072-E-118384.JPG"))
         let again = try await fixture.ingest()
@@ -83,7 +68,7 @@ struct IncrementalRunTests {
 
     @Test("a rejected file is not retried until it changes")
     func rejectedOnce() async throws {
-        let fixture = try Fixture()
+        let fixture = try SampleLibrary()
         try BadFiles.notAnImage.write(to: URL(fileURLWithPath: fixture.file("ISS069-E-99999.JPG")))
         let first = try await fixture.ingest()
         #expect(first.rejected == 1)
@@ -99,7 +84,7 @@ struct IncrementalRunTests {
 
     @Test("a frame that crashes the process is retried alone once, then rejected as \"crashed the decoder\"")
     func poisonFrame() throws {
-        let fixture = try Fixture()
+        let fixture = try SampleLibrary()
         let ingest = { (environment: [String: String]) in
             try CLI.run(["ingest", fixture.downlink.path, "--library", fixture.library, "--json"], environment: environment)
         }
@@ -127,7 +112,7 @@ struct IncrementalRunTests {
 
     @Test("frames in flight when a run is killed from outside are simply retried, never blamed")
     func killedRunIsNotACrash() async throws {
-        let fixture = try Fixture()
+        let fixture = try SampleLibrary()
         try await fixture.ingest()
         let path = FilePathBytes(fixture.file("ISS069-E-12350.JPG"))
         let catalog = try SQLiteCatalog(path: "\(fixture.library)/catalog.sqlite")

@@ -5,35 +5,6 @@ import Testing
 
 @Suite("Regenerate and verify")
 struct MaintenanceTests {
-    struct Fixture {
-        let folder = TemporaryFolder("maintenance")
-        let downlink: URL
-        let library: String
-
-        init() async throws {
-            downlink = try SampleFolder.make(in: folder)
-            library = folder.url.appendingPathComponent("library").path
-            try await TestIngest.run([downlink.path], library: library)
-        }
-
-        func settings(_ text: String) throws {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: "\(library)/cupola.toml"))
-        }
-
-        func cupola(_ arguments: [String]) throws -> CLI.Result {
-            try CLI.run(arguments + ["--library", library])
-        }
-
-        func json(_ arguments: [String]) throws -> [String: Any] {
-            let result = try cupola(arguments + ["--json"])
-            return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stderr)")
-        }
-
-        func modified(_ relative: String) throws -> Date {
-            try FileManager.default.attributesOfItem(atPath: "\(library)/galleries/\(relative)")[.modificationDate] as! Date
-        }
-    }
-
     static let renditions = """
         [[rendition]]
         name = "large"
@@ -58,7 +29,7 @@ struct MaintenanceTests {
 
     @Test("the default settings written out in full make nothing stale")
     func sameSettingsNothingStale() async throws {
-        let fixture = try await Fixture()
+        let fixture = try await SampleLibrary.ingested()
         try fixture.settings(Self.settings())
         let summary = try fixture.json(["regenerate"])
         #expect(summary["renditionsRebuilt"] as? Int == 0)
@@ -68,7 +39,7 @@ struct MaintenanceTests {
         ("size", settings(thumb: 200)), ("quality", settings(quality: 60)), ("format", settings(format: "webp")),
     ])
     func onlyThumbsRebuilt(change: String, settings: String) async throws {
-        let fixture = try await Fixture()
+        let fixture = try await SampleLibrary.ingested()
         let largeBefore = try fixture.modified("iss069/large/ISS069-E-12345.jpg")
         try fixture.settings(settings)
         let stale = try fixture.json(["ingest", fixture.downlink.path])
@@ -94,7 +65,7 @@ struct MaintenanceTests {
 
     @Test("--from-rendition derives the stale thumbs from the current large rendition")
     func fromRendition() async throws {
-        let fixture = try await Fixture()
+        let fixture = try await SampleLibrary.ingested()
         try fixture.settings(Self.settings(thumb: 128))
         let summary = try fixture.json(["regenerate", "--from-rendition", "large"])
         #expect(summary["renditionsRebuilt"] as? Int == SampleDownlink.frames.count)
@@ -108,7 +79,7 @@ struct MaintenanceTests {
 
     @Test("filters: one gallery, one rendition, a frame pattern; --force rebuilds up-to-date renditions")
     func filters() async throws {
-        let fixture = try await Fixture()
+        let fixture = try await SampleLibrary.ingested()
         let gallery = try fixture.json(["regenerate", "--force", "--gallery", "iss072"])
         #expect(gallery["renditionsRebuilt"] as? Int == 2 * 3)
         #expect(gallery["galleries"] as? [String] == ["iss072"])
@@ -120,7 +91,7 @@ struct MaintenanceTests {
 
     @Test("a rendition dropped from the settings is listed, and removed with --prune")
     func prune() async throws {
-        let fixture = try await Fixture()
+        let fixture = try await SampleLibrary.ingested()
         try fixture.settings("[[rendition]]\nname = \"large\"\nsize = 2048\nquality = 85\n[[rendition]]\nname = \"thumb\"\nsize = 256\nquality = 80\n")
         let listed = try fixture.json(["regenerate"])
         #expect((listed["obsolete"] as? [String])?.count == SampleDownlink.frames.count)
@@ -134,7 +105,7 @@ struct MaintenanceTests {
 
     @Test("verify --deep finds each kind of damage; --repair fixes all but the changed and the deleted original")
     func verifyAndRepair() async throws {
-        let fixture = try await Fixture()
+        let fixture = try await SampleLibrary.ingested()
         let clean = try fixture.cupola(["verify", "--deep"])
         #expect(clean.status == 0, "\(clean.stdout)")
         let galleries = "\(fixture.library)/galleries"

@@ -28,20 +28,6 @@ public enum ImagingError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The short name used in summaries and counts.
-    public var kind: String {
-        switch self {
-        case .startFailed: return "internal"
-        case .empty: return "empty"
-        case .unsupportedFormat: return "unsupported format"
-        case .tooLarge: return "too large"
-        case .truncated: return "truncated"
-        case .decodeFailed: return "cannot decode"
-        case .encodeFailed: return "cannot encode"
-        case .timedOut: return "timed out"
-        }
-    }
-
     private static func megapixels(_ value: Double) -> String {
         value >= 100 ? String(Int(value.rounded())) : String(format: "%.1f", value)
     }

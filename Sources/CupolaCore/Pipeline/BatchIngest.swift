@@ -27,5 +27,6 @@ public struct BatchIngest {
         continuation.finish()
         try await pipeline.run(stream)
         try pipeline.publish()
+        try pipeline.noteStaleRenditions()
     }
 }

@@ -178,6 +178,16 @@ public final class Pipeline {
         dirtyGalleries.formUnion(try catalog.dirtyGalleries())
         _ = try clock.measure(.manifest) { try publisher.publish(galleries: dirtyGalleries) }
         try catalog.markClean(dirtyGalleries)
+        try removeRetiredFiles()
+        onPublish?(dirtyGalleries.sorted())
+        dirtyGalleries = []
+        summary.galleries = touchedGalleries.sorted()
+    }
+
+    /// Deletes renditions of frames that left the catalog, unless a frame still names the same
+    /// file. Reads the catalog only when there is something to delete: most publications have none.
+    private func removeRetiredFiles() throws {
+        guard !retiredFiles.isEmpty else { return }
         let stillNamed = Set(try dirtyGalleries.flatMap { gallery in
             try catalog.frames(inGallery: gallery).flatMap { frame in
                 frame.renditions.map { configuration.layout.renditionFile(gallery: gallery, relativePath: $0.path) }
@@ -185,9 +195,12 @@ public final class Pipeline {
         })
         for file in retiredFiles where !stillNamed.contains(file) { AtomicFile.remove(file) }
         retiredFiles = []
-        onPublish?(dirtyGalleries.sorted())
-        dirtyGalleries = []
-        summary.galleries = touchedGalleries.sorted()
+    }
+
+    /// Counts renditions made with other settings than the current ones, for the summary. Once
+    /// per run: it scans every rendition, so it stays out of the watcher's frequent publications.
+    public func noteStaleRenditions() throws {
+        guard !configuration.dryRun else { return }
         summary.staleRenditions = try catalog.staleRenditionCount(current: configuration.settings.renditions)
     }
 

@@ -60,11 +60,6 @@ public enum AtomicFile {
         knownFolders.withLock { _ = $0.insert(folder) }
     }
 
-    /// Forgets cached folders (after something may have removed them).
-    public static func forgetFolders() {
-        knownFolders.withLock { $0.removeAll() }
-    }
-
     private static func makeFolderUncached(_ folder: FilePathBytes) throws {
         var raw = stat()
         if folder.withCString({ lstat($0, &raw) }) == 0 {
