@@ -18,7 +18,8 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
         .systemLibrary(name: "CExif", pkgConfig: "libexif", providers: [.apt(["libexif-dev"])]),
-        .target(name: "CCupolaShim", dependencies: ["CVips", "CExif"]),
+        // libjpeg comes with libvips (libvips-dev depends on libjpeg-dev); the shim calls it directly.
+        .target(name: "CCupolaShim", dependencies: ["CVips", "CExif"], linkerSettings: [.linkedLibrary("jpeg")]),
         .target(
             name: "CupolaCore",
             dependencies: [

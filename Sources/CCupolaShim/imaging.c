@@ -152,12 +152,16 @@ static int cupola_vips_opaque_to_srgb(VipsImage *in, VipsImage **out) {
     return result;
 }
 
+int cupola_jpeg_shrink(int width, int height, int target) {
+    int shrink = 1, long_edge = VIPS_MAX(width, height);
+    while (shrink < 8 && long_edge / (shrink * 2) >= target)
+        shrink *= 2;
+    return shrink;
+}
+
 int cupola_vips_load_fit(VipsImage *header, const void *buf, size_t len, int is_jpeg, int target, VipsImage **out) {
     VipsImage *loaded = NULL, *sized = NULL;
-    int shrink = 1;
-    int long_edge = VIPS_MAX(header->Xsize, header->Ysize);
-    while (is_jpeg && shrink < 8 && long_edge / (shrink * 2) >= target)
-        shrink *= 2;
+    int shrink = is_jpeg ? cupola_jpeg_shrink(header->Xsize, header->Ysize, target) : 1;
     if (shrink > 1) {
         if (vips_jpegload_buffer((void *) buf, len, &loaded, "shrink", shrink,
                 "access", VIPS_ACCESS_SEQUENTIAL, "fail_on", VIPS_FAIL_ON_TRUNCATED, NULL))

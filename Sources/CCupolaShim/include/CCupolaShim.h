@@ -24,6 +24,29 @@ int cupola_vips_header(const void *buf, size_t len, VipsImage **out, const char 
 /// reused as is when no shrink-on-load applies. Orientation is applied later, in memory.
 int cupola_vips_load_fit(VipsImage *header, const void *buf, size_t len, int is_jpeg, int target, VipsImage **out);
 
+/// The JPEG shrink-on-load factor (1, 2, 4 or 8) for a `target` square: the largest that still
+/// decodes at least the target's size.
+int cupola_jpeg_shrink(int width, int height, int target);
+
+/// What a JPEG header says, read with libjpeg. `plain` is 1 for 8-bit grey or colour, which
+/// cupola_jpeg_load_fit decodes itself; 0 (CMYK, YCCK, 12-bit) means decoding through libvips.
+/// `exif` is the first EXIF APP1 segment or NULL; the caller frees it with g_free.
+typedef struct {
+    int width, height, plain;
+    unsigned char *exif;
+    size_t exif_length;
+} CupolaJpegInfo;
+int cupola_jpeg_info(const void *buf, size_t len, CupolaJpegInfo *info);
+
+/// cupola_vips_load_fit for a plain JPEG, decoded by libjpeg straight into memory with the DCT
+/// scaling libvips would use (same pixels, without libvips' fixed cost per operation). Gives up
+/// after `seconds` with -2; returns 1 without decoding when the JPEG is not plain.
+int cupola_jpeg_load_fit(const void *buf, size_t len, int width, int height, int target, double seconds, VipsImage **out);
+
+/// Encodes like cupola_vips_jpegsave (no metadata, libvips' chroma subsampling rule), through
+/// libjpeg directly when the image is 8-bit grey or RGB in memory.
+int cupola_jpeg_save(VipsImage *in, int quality, void **buf, size_t *len);
+
 /// Turns an image upright by its EXIF orientation tag (and drops the tag).
 int cupola_vips_autorot(VipsImage *in, VipsImage **out);
 

@@ -12,6 +12,8 @@ final class ImageHandle {
 
     var width: Int { Int(vips_image_get_width(pointer)) }
     var height: Int { Int(vips_image_get_height(pointer)) }
+    /// Pixels already in memory (nothing left to evaluate).
+    var isResident: Bool { pointer.pointee.data != nil }
     var pages: Int { max(1, Int(vips_image_get_n_pages(pointer))) }
 
     func integer(_ name: String) -> Int? {

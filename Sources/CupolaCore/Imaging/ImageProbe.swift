@@ -26,12 +26,12 @@ public struct ImageProbe: Sendable {
         }
     }
 
-    init(format: Format, header: ImageHandle) {
+    init(format: Format, storedWidth: Int, storedHeight: Int, pages: Int = 1, exif: Data?) {
         self.format = format
-        storedWidth = header.width
-        storedHeight = header.height
-        pages = header.pages
-        exif = header.blob("exif-data")
+        self.storedWidth = storedWidth
+        self.storedHeight = storedHeight
+        self.pages = pages
+        self.exif = exif
     }
 
     /// "VipsForeignLoadSvgBuffer" → "svg": what the file turned out to be, for the reason text.
@@ -47,33 +47,66 @@ public struct ImageProbe: Sendable {
     }
 }
 
-/// An image opened on bytes in memory: its probe, and the lazy header image that a decode can
-/// start from. The bytes must stay valid for as long as this exists.
+/// An image opened on bytes in memory: its probe, and how to decode it. Plain JPEG (8-bit grey or
+/// colour, nearly every camera frame) is read by libjpeg directly; everything else through a lazy
+/// libvips header image that the decode starts from. The bytes must stay valid for as long as this
+/// exists.
 final class OpenedImage {
     let probe: ImageProbe
-    let header: ImageHandle
+    /// nil for plain JPEG, which never needs one.
+    let header: ImageHandle?
     let buffer: UnsafeRawBufferPointer
 
     init(_ buffer: UnsafeRawBufferPointer, maxMegapixels: Double) throws(ImagingError) {
         guard buffer.count > 0 else { throw .empty }
         try VipsRuntime.start()
-        var pointer: UnsafeMutablePointer<VipsImage>?
-        var loader: UnsafePointer<CChar>?
-        let status = cupola_vips_header(buffer.baseAddress, buffer.count, &pointer, &loader)
-        let loaderName = loader.map { String(cString: $0) }
-        guard let loaderName, let accepted = ImageProbe.acceptedLoaders.first(where: { loaderName.hasPrefix($0.prefix) }) else {
-            if let pointer { g_object_unref(UnsafeMutableRawPointer(pointer)) }
-            _ = VipsRuntime.takeErrorText()
-            throw .unsupportedFormat(loaderName.map(ImageProbe.formatName) ?? "")
-        }
-        guard status == 0, let pointer else { throw RenditionRenderer.decodeError(VipsRuntime.takeErrorText()) }
-        header = ImageHandle(pointer)
+        let format = try Self.sniff(buffer)
         self.buffer = buffer
-        probe = ImageProbe(format: accepted.format, header: header)
+        let jpeg = format == .jpeg ? try Self.readJPEGHeader(buffer) : nil
+        if let jpeg, jpeg.plain {
+            probe = jpeg.probe
+            header = nil
+        } else {
+            let header = try Self.openHeader(buffer)
+            probe = ImageProbe(format: format, storedWidth: header.width, storedHeight: header.height,
+                               pages: header.pages, exif: header.blob("exif-data"))
+            self.header = header
+        }
         let megapixels = Double(probe.storedWidth) * Double(probe.storedHeight) * Double(probe.pages) / 1e6
         if megapixels > maxMegapixels {
             throw .tooLarge(width: probe.storedWidth, height: probe.storedHeight, pages: probe.pages,
                             limitMegapixels: maxMegapixels)
         }
+    }
+
+    /// The format by content, through libvips' loader sniffing, allow-listed.
+    private static func sniff(_ buffer: UnsafeRawBufferPointer) throws(ImagingError) -> ImageProbe.Format {
+        let loaderName = vips_foreign_find_load_buffer(buffer.baseAddress, buffer.count).map { String(cString: $0) }
+        guard let loaderName, let accepted = ImageProbe.acceptedLoaders.first(where: { loaderName.hasPrefix($0.prefix) }) else {
+            _ = VipsRuntime.takeErrorText()
+            throw .unsupportedFormat(loaderName.map(ImageProbe.formatName) ?? "")
+        }
+        return accepted.format
+    }
+
+    /// The probe of a JPEG, and whether it is plain enough for libjpeg alone.
+    private static func readJPEGHeader(_ buffer: UnsafeRawBufferPointer) throws(ImagingError) -> (probe: ImageProbe, plain: Bool) {
+        var info = CupolaJpegInfo()
+        guard cupola_jpeg_info(buffer.baseAddress, buffer.count, &info) == 0 else {
+            throw RenditionRenderer.decodeError(VipsRuntime.takeErrorText())
+        }
+        defer { g_free(info.exif) }
+        let exif = info.exif.map { Data(bytes: $0, count: info.exif_length) }
+        let probe = ImageProbe(format: .jpeg, storedWidth: Int(info.width), storedHeight: Int(info.height), exif: exif)
+        return (probe, info.plain != 0)
+    }
+
+    private static func openHeader(_ buffer: UnsafeRawBufferPointer) throws(ImagingError) -> ImageHandle {
+        var pointer: UnsafeMutablePointer<VipsImage>?
+        var loader: UnsafePointer<CChar>?
+        guard cupola_vips_header(buffer.baseAddress, buffer.count, &pointer, &loader) == 0, let pointer else {
+            throw RenditionRenderer.decodeError(VipsRuntime.takeErrorText())
+        }
+        return ImageHandle(pointer)
     }
 }

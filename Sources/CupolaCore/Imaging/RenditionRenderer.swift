@@ -24,18 +24,20 @@ public struct RenditionRenderer: Sendable {
                        clock: StageClock = StageClock()) throws(ImagingError) -> [RenderedRendition] {
         try original.withBytes { (buffer) throws(ImagingError) in
             let image = try OpenedImage(buffer, maxMegapixels: maxMegapixels)
-            return try render(image, specs: specs, timeLimit: timeLimit, clock: clock)
+            let orientation = MetadataReader().read(exif: image.probe.exif).orientation
+            return try render(image, orientation: orientation, specs: specs, timeLimit: timeLimit, clock: clock)
         }
     }
 
-    /// `timeLimit` bounds the whole frame: the decode is killed when it runs past it, and the
-    /// limit is checked again between renditions.
-    func render(_ image: OpenedImage, specs: [RenditionSpec], timeLimit: Double = .infinity,
+    /// `orientation` is the frame's EXIF orientation (libexif's reading); `timeLimit` bounds the
+    /// whole frame: the decode stops when it runs past it, and the limit is checked again between
+    /// renditions.
+    func render(_ image: OpenedImage, orientation: Int, specs: [RenditionSpec], timeLimit: Double = .infinity,
                 clock: StageClock = StageClock()) throws(ImagingError) -> [RenderedRendition] {
         guard let largest = specs.map(\.size).max() else { return [] }
         let deadline = Date().addingTimeInterval(timeLimit)
         var current = try clock.measure(.decode) { () throws(ImagingError) in
-            try decode(image, size: largest, deadline: deadline, timeLimit: timeLimit)
+            try decode(image, size: largest, orientation: orientation, deadline: deadline, timeLimit: timeLimit)
         }
         var results: [RenderedRendition] = []
         for spec in specs.sorted(by: { $0.size > $1.size }) {
@@ -56,12 +58,34 @@ public struct RenditionRenderer: Sendable {
         return results
     }
 
-    private func decode(_ image: OpenedImage, size: Int, deadline: Date, timeLimit: Double) throws(ImagingError) -> ImageHandle {
+    private func decode(_ image: OpenedImage, size: Int, orientation: Int, deadline: Date, timeLimit: Double) throws(ImagingError) -> ImageHandle {
+        let decoded = try load(image, size: size, deadline: deadline, timeLimit: timeLimit)
+        // libvips reads the orientation from the header itself; libjpeg alone does not.
+        let turn = image.header == nil ? orientation : decoded.integer("orientation") ?? 1
+        guard turn > 1 else { return decoded }
+        vips_image_set_int(decoded.pointer, "orientation", Int32(turn))
+        var upright: UnsafeMutablePointer<VipsImage>?
+        guard cupola_vips_autorot(decoded.pointer, &upright) == 0, let upright else {
+            throw .decodeFailed(VipsRuntime.takeErrorText())
+        }
+        return try materialise(ImageHandle(upright))
+    }
+
+    /// The decoded pixels at the largest rendition's size, in sRGB, in memory.
+    private func load(_ image: OpenedImage, size: Int, deadline: Date, timeLimit: Double) throws(ImagingError) -> ImageHandle {
         var pointer: UnsafeMutablePointer<VipsImage>?
-        let status = cupola_vips_load_fit(image.header.pointer, image.buffer.baseAddress, image.buffer.count,
+        let status: Int32
+        if let header = image.header {
+            status = cupola_vips_load_fit(header.pointer, image.buffer.baseAddress, image.buffer.count,
                                           image.probe.format == .jpeg ? 1 : 0, Int32(size), &pointer)
+        } else {
+            status = cupola_jpeg_load_fit(image.buffer.baseAddress, image.buffer.count, Int32(image.probe.storedWidth),
+                                          Int32(image.probe.storedHeight), Int32(size), deadline.timeIntervalSinceNow, &pointer)
+            if status == -2 { throw .timedOut(seconds: timeLimit) }
+        }
         guard status == 0, let pointer else { throw Self.decodeError(VipsRuntime.takeErrorText()) }
         let lazy = ImageHandle(pointer)
+        if lazy.isResident { return lazy }
         // Evaluate now, once: every smaller rendition is derived from these pixels in memory.
         let watchdog = timeLimit.isFinite ? Watchdog(image: lazy, seconds: deadline.timeIntervalSinceNow) : nil
         let resident = vips_image_copy_memory(lazy.pointer)
@@ -71,13 +95,7 @@ public struct RenditionRenderer: Sendable {
             throw .timedOut(seconds: timeLimit)
         }
         guard let resident else { throw Self.decodeError(VipsRuntime.takeErrorText()) }
-        let decoded = ImageHandle(resident)
-        guard (decoded.integer("orientation") ?? 1) > 1 else { return decoded }
-        var upright: UnsafeMutablePointer<VipsImage>?
-        guard cupola_vips_autorot(decoded.pointer, &upright) == 0, let upright else {
-            throw .decodeFailed(VipsRuntime.takeErrorText())
-        }
-        return try materialise(ImageHandle(upright))
+        return ImageHandle(resident)
     }
 
     private func resize(_ image: ImageHandle, size: Int) throws(ImagingError) -> ImageHandle {
@@ -98,7 +116,7 @@ public struct RenditionRenderer: Sendable {
         var length = 0
         let status: Int32
         switch spec.format {
-        case .jpeg: status = cupola_vips_jpegsave(image.pointer, Int32(spec.quality), &buffer, &length)
+        case .jpeg: status = cupola_jpeg_save(image.pointer, Int32(spec.quality), &buffer, &length)
         case .webp: status = cupola_vips_webpsave(image.pointer, Int32(spec.quality), &buffer, &length)
         }
         guard status == 0, let buffer else { throw .encodeFailed(VipsRuntime.takeErrorText()) }

@@ -62,7 +62,7 @@ public struct FrameProcessor: Sendable {
                 try OpenedImage(buffer, maxMegapixels: settings.maxMegapixels)
             }
             let metadata = clock.measure(.metadata) { reader.read(exif: image.probe.exif) }
-            let rendered = try renderer.render(image, specs: settings.renditions, timeLimit: settings.frameTimeoutSeconds, clock: clock)
+            let rendered = try renderer.render(image, orientation: metadata.orientation, specs: settings.renditions, timeLimit: settings.frameTimeoutSeconds, clock: clock)
             return (image.probe, metadata, rendered)
         }
         let renditions = try clock.measure(.write) {
