@@ -42,17 +42,17 @@ extension SQLiteCatalog {
         source.reason = nil
         let id = try upsert(source, in: db)
         try markDirty([frame.gallery.id], in: db)
-        try db.execute(sql: "DELETE FROM frame WHERE source_id = ?", arguments: [id])
-        try db.execute(sql: """
+        try db.executeCached("DELETE FROM frame WHERE source_id = ?", [id])
+        try db.executeCached("""
             INSERT INTO frame (source_id, gallery, gallery_json, frame_id, name_json, stem, format, width, height, captured, metadata_json)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [id, frame.gallery.id, gallery, frame.id, name, frame.stem, frame.format,
+            """, [id, frame.gallery.id, gallery, frame.id, name, frame.stem, frame.format,
                              frame.width, frame.height, frame.metadata.captured, metadata])
         for rendition in frame.renditions {
-            try db.execute(sql: """
+            try db.executeCached("""
                 INSERT INTO rendition (source_id, name, fingerprint, path, bytes, width, height)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [id, rendition.name, rendition.fingerprint, rendition.path,
+                """, [id, rendition.name, rendition.fingerprint, rendition.path,
                                  rendition.bytes, rendition.width, rendition.height])
         }
     }
@@ -72,7 +72,7 @@ extension SQLiteCatalog {
 
     static func markDirty(_ galleries: [String], in db: Database) throws {
         for gallery in Set(galleries) {
-            try db.execute(sql: "INSERT OR IGNORE INTO dirty_gallery (gallery) VALUES (?)", arguments: [gallery])
+            try db.executeCached("INSERT OR IGNORE INTO dirty_gallery (gallery) VALUES (?)", [gallery])
         }
     }
 

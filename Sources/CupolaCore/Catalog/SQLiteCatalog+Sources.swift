@@ -60,29 +60,30 @@ extension SQLiteCatalog {
 
     /// Inserts or updates the source row and returns its id.
     static func upsert(_ source: SourceRecord, in db: Database) throws -> Int64 {
-        try db.execute(sql: """
+        let statement = try db.cachedStatement(sql: """
             INSERT INTO source (path, root, label, size, mtime_ns, inode, sha256, state, reason, original)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(path) DO UPDATE SET root = excluded.root, label = excluded.label, size = excluded.size,
                 mtime_ns = excluded.mtime_ns, inode = excluded.inode, sha256 = excluded.sha256,
                 state = excluded.state, reason = excluded.reason,
                 original = COALESCE(excluded.original, source.original)
-            """, arguments: [Data(source.path.bytes), Data(source.root.bytes), source.label, source.stat.size,
-                             source.stat.modifiedNanoseconds, Int64(bitPattern: source.stat.inode),
-                             source.sha256, source.state.rawValue, source.reason, source.original.map { Data($0.bytes) }])
-        return try Int64.fetchOne(db, sql: "SELECT id FROM source WHERE path = ?", arguments: [Data(source.path.bytes)])!
+            RETURNING id
+            """)
+        return try Int64.fetchOne(statement, arguments: [Data(source.path.bytes), Data(source.root.bytes), source.label, source.stat.size,
+                                                         source.stat.modifiedNanoseconds, Int64(bitPattern: source.stat.inode),
+                                                         source.sha256, source.state.rawValue, source.reason,
+                                                         source.original.map { Data($0.bytes) }])!
     }
 
     public func markProcessing(_ sources: [SourceRecord], isolated: Bool) throws(CatalogError) {
         try perform {
             try queue.write { db in
                 for var source in sources {
-                    let existing = try String.fetchOne(db, sql: "SELECT state FROM source WHERE path = ?",
+                    let existing = try String.fetchOne(try db.cachedStatement(sql: "SELECT state FROM source WHERE path = ?"),
                                                        arguments: [Data(source.path.bytes)])
                     // An ingested frame keeps its row and state; only new or retried sources are marked.
                     if existing == SourceState.ingested.rawValue && !isolated {
-                        try db.execute(sql: "UPDATE source SET state = 'processing' WHERE path = ?",
-                                       arguments: [Data(source.path.bytes)])
+                        try db.executeCached("UPDATE source SET state = 'processing' WHERE path = ?", [Data(source.path.bytes)])
                         continue
                     }
                     source.state = isolated ? .isolated : .processing

@@ -46,3 +46,11 @@ public final class SQLiteCatalog: Catalog {
         }
     }
 }
+
+extension Database {
+    /// Runs a statement compiled once per connection and then reused: for the statements that run
+    /// for every frame, where compiling (and GRDB's authorizer pass) costs more than running.
+    func executeCached(_ sql: String, _ arguments: StatementArguments) throws {
+        try cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+}

@@ -90,6 +90,11 @@ final class ExifBlock {
 /// not UTF-8.
 enum ExifText {
     static func clean(_ bytes: [UInt8]) -> String? {
+        // Nearly always plain printable ASCII: only spaces at the ends to trim.
+        if bytes.allSatisfy({ (0x20...0x7e).contains($0) }) {
+            let trimmed = bytes.drop(while: { $0 == 0x20 }).reversed().drop(while: { $0 == 0x20 }).reversed()
+            return trimmed.isEmpty ? nil : String(decoding: trimmed, as: UTF8.self)
+        }
         let kept = bytes.filter { $0 != 0 }
         let text = String(decoding: kept, as: UTF8.self)
             .unicodeScalars.filter { $0 != "\u{FFFD}" && !($0.properties.generalCategory == .control) }

@@ -8,25 +8,30 @@ public struct RenditionSpec: Hashable, Sendable, Codable {
         public var fileExtension: String { self == .jpeg ? "jpg" : "webp" }
     }
 
-    public var name: String
-    public var size: Int
-    public var format: Format
-    public var quality: Int
+    public let name: String
+    public let size: Int
+    public let format: Format
+    public let quality: Int
+    /// Everything that shapes the rendition's pixels and bytes. A rendition whose stored
+    /// fingerprint differs from this one is out of date. Worked out once: every frame asks.
+    public let fingerprint: String
 
     public init(name: String, size: Int, format: Format = .jpeg, quality: Int = 85) {
         self.name = name
         self.size = size
         self.format = format
         self.quality = quality
-    }
-
-    /// Everything that shapes the rendition's pixels and bytes. A rendition whose stored
-    /// fingerprint differs from this one is out of date.
-    public var fingerprint: String {
         let recipe = "size=\(size);fit=inside;enlarge=no;format=\(format.rawValue);quality=\(quality);"
             + "colour=srgb;strip=yes;shrink-on-load=yes;vips=\(VipsRuntime.version)"
-        let digest = SHA256.hash(data: Data(recipe.utf8))
-        return digest.prefix(8).map { String(format: "%02x", $0) }.joined()
+        fingerprint = Hashing.hex(SHA256.hash(data: Data(recipe.utf8)).prefix(8))
+    }
+
+    private enum CodingKeys: String, CodingKey { case name, size, format, quality }
+
+    public init(from decoder: Decoder) throws {
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(name: try values.decode(String.self, forKey: .name), size: try values.decode(Int.self, forKey: .size),
+                  format: try values.decode(Format.self, forKey: .format), quality: try values.decode(Int.self, forKey: .quality))
     }
 }
 

@@ -135,16 +135,17 @@ public enum SettingsFile {
                 throw error("rendition name \"\(name)\" must be lower-case letters, digits, - or _", key: "name")
             }
             guard let sizeValue = table["size"] else { throw error("rendition \"\(name)\" needs a size", key: "name") }
-            var spec = RenditionSpec(name: name, size: try integer(sizeValue, key: "size", range: 16...16384))
+            let size = try integer(sizeValue, key: "size", range: 16...16384)
+            var format = RenditionSpec.Format.jpeg
             if let value = table["format"] {
                 let text = try string(value, key: "format")
-                guard let format = RenditionSpec.Format(rawValue: text) else {
+                guard let named = RenditionSpec.Format(rawValue: text) else {
                     throw error("format must be jpeg or webp, not \"\(text)\"", key: "format")
                 }
-                spec.format = format
+                format = named
             }
-            if let value = table["quality"] { spec.quality = try integer(value, key: "quality", range: 1...100) }
-            return spec
+            let quality = try table["quality"].map { (value) throws(SettingsError) in try integer(value, key: "quality", range: 1...100) }
+            return RenditionSpec(name: name, size: size, format: format, quality: quality ?? 85)
         }
     }
 }
