@@ -7,8 +7,11 @@ struct Regenerate: AsyncParsableCommand {
         abstract: "Rebuild renditions that are missing or were made with other settings.",
         discussion: """
             After a change to the [[rendition]] settings, rebuilds exactly the renditions whose settings
-            fingerprint changed (size, format, quality, libvips version), decoding each original once
-            for all of its stale renditions, and rewrites the manifests of the galleries touched.
+            fingerprint changed (size, format, quality, libvips version), all of a frame's stale
+            renditions from one decode, and rewrites the manifests of the galleries touched. They are
+            made from the smallest up-to-date rendition of the frame at least twice their size when
+            there is one (as ingest makes each rendition from the larger one), else from the original;
+            --from-originals always decodes the originals, as --force does.
             Renditions whose name left the settings are listed, and removed with --prune.
             Safe to kill: a re-run carries on where it stopped.
 
@@ -36,7 +39,10 @@ struct Regenerate: AsyncParsableCommand {
     @Flag(name: .long, help: "List what would be rebuilt; write nothing.")
     var dryRun = false
 
-    @Option(name: .long, help: ArgumentHelp("Derive from this up-to-date rendition when it is large enough, instead of decoding the original (much faster; one more JPEG generation).", valueName: "NAME"))
+    @Flag(name: .long, help: "Decode the originals, even where a larger up-to-date rendition would do.")
+    var fromOriginals = false
+
+    @Option(name: .long, help: ArgumentHelp("Derive from this up-to-date rendition whenever it holds the pixels needed, even at less than twice the size.", valueName: "NAME"))
     var fromRendition: String?
 
     @Option(name: .long, help: "Frames processed at once (default: one per core).")
@@ -44,6 +50,7 @@ struct Regenerate: AsyncParsableCommand {
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if fromOriginals && fromRendition != nil { throw ValidationError("--from-originals and --from-rendition exclude each other") }
     }
 
     func run() async throws {
@@ -57,7 +64,7 @@ struct Regenerate: AsyncParsableCommand {
             selection.force = force
             selection.prune = prune
             selection.dryRun = dryRun
-            selection.fromRendition = fromRendition
+            selection.source = fromOriginals ? .originals : fromRendition.map { .rendition($0) } ?? .automatic
             let regenerator = Regenerator(layout: session.layout, catalog: session.catalog, settings: session.settings,
                                           workers: jobs ?? session.settings.workerCount)
             var progress: ProgressBar?

@@ -49,6 +49,9 @@ struct MaintenanceTests {
         let summary = try fixture.json(["regenerate"])
         #expect(summary["renditionsRebuilt"] as? Int == SampleDownlink.frames.count, "\(change)")
         #expect(summary["framesRebuilt"] as? Int == SampleDownlink.frames.count)
+        // 480 px samples: a 200 px thumb can come from the 480 px renditions (at least twice its
+        // size); a 256 px one cannot, so quality and format changes decode the originals.
+        #expect(summary["framesDerived"] as? Int == (change == "size" ? SampleDownlink.frames.count : 0))
         #expect(try fixture.modified("iss069/large/ISS069-E-12345.jpg") == largeBefore)
         let frame = try #require(try TestIngest.frames(fixture.library).first { $0["id"] as? String == "ISS069-E-12350" })
         let thumb = (frame["renditions"] as! [String: [String: Any]])["thumb"]!
@@ -69,12 +72,60 @@ struct MaintenanceTests {
         try fixture.settings(Self.settings(thumb: 128))
         let summary = try fixture.json(["regenerate", "--from-rendition", "large"])
         #expect(summary["renditionsRebuilt"] as? Int == SampleDownlink.frames.count)
+        #expect(summary["framesDerived"] as? Int == SampleDownlink.frames.count)
         let frame = try #require(try TestIngest.frames(fixture.library).first { $0["id"] as? String == "ISS069-E-12350" })
         let thumb = (frame["renditions"] as! [String: [String: Any]])["thumb"]!
         #expect(thumb["height"] as? Int == 128)
         #expect(thumb["width"] as? Int == 85)
         let verify = try fixture.cupola(["verify", "--deep"])
         #expect(verify.status == 0, "\(verify.stdout)")
+    }
+
+    @Test("derived thumbs match thumbs from the originals; --from-originals and --force decode the originals")
+    func derivedMatchesOriginals() async throws {
+        let derived = try await SampleLibrary.ingested()
+        let decoded = try await SampleLibrary.ingested()
+        for fixture in [derived, decoded] { try fixture.settings(Self.settings(thumb: 160)) }
+        #expect(try derived.json(["regenerate"])["framesDerived"] as? Int == SampleDownlink.frames.count)
+        let fromOriginals = try decoded.json(["regenerate", "--from-originals"])
+        #expect(fromOriginals["framesDerived"] as? Int == 0)
+        #expect(fromOriginals["renditionsRebuilt"] as? Int == SampleDownlink.frames.count)
+        let thumbs = try FileManager.default.subpathsOfDirectory(atPath: "\(derived.library)/galleries")
+            .filter { $0.contains("/thumb/") }
+        #expect(thumbs.count == SampleDownlink.frames.count)
+        for relative in thumbs {
+            let a = try Data(contentsOf: URL(fileURLWithPath: "\(derived.library)/galleries/\(relative)"))
+            let b = try Data(contentsOf: URL(fileURLWithPath: "\(decoded.library)/galleries/\(relative)"))
+            let difference = try #require(ImageComparison.meanAbsoluteDifference(a, b), "\(relative)")
+            #expect(difference < 3, "\(relative): \(difference)")
+        }
+        try derived.settings(Self.settings(thumb: 150))
+        #expect(try derived.json(["regenerate", "--force", "--rendition", "thumb"])["framesDerived"] as? Int == 0)
+        // Larger renditions made with settings that have since changed are no source, even when
+        // only the thumbs are selected for rebuilding.
+        try derived.settings(Self.settings(thumb: 140).replacingOccurrences(of: "quality = 85", with: "quality = 70"))
+        let outdated = try derived.json(["regenerate", "--rendition", "thumb"])
+        #expect(outdated["renditionsRebuilt"] as? Int == SampleDownlink.frames.count)
+        #expect(outdated["framesDerived"] as? Int == 0)
+    }
+
+    @Test("a damaged source rendition is passed over for the original")
+    func damagedBase() async throws {
+        let fixture = try await SampleLibrary.ingested()
+        try fixture.settings(Self.settings(thumb: 200))
+        // Same length, no longer a JPEG: only a decode can tell. The other 480 px rendition is
+        // the same size, so damage both of this frame's candidates.
+        for rendition in ["large", "medium"] {
+            let path = "\(fixture.library)/galleries/iss069/\(rendition)/ISS069-E-12341.jpg"
+            let size = try Data(contentsOf: URL(fileURLWithPath: path)).count
+            try Data(count: size).write(to: URL(fileURLWithPath: path))
+        }
+        let summary = try fixture.json(["regenerate"])
+        #expect(summary["renditionsRebuilt"] as? Int == SampleDownlink.frames.count)
+        #expect(summary["framesDerived"] as? Int == SampleDownlink.frames.count - 1)
+        #expect((summary["problems"] as? [Any])?.isEmpty == true)
+        let thumb = try Data(contentsOf: URL(fileURLWithPath: "\(fixture.library)/galleries/iss069/thumb/ISS069-E-12341.jpg"))
+        #expect(ImageComparison.size(thumb).map { [$0.width, $0.height] } == [200, 133])
     }
 
     @Test("filters: one gallery, one rendition, a frame pattern; --force rebuilds up-to-date renditions")

@@ -129,7 +129,7 @@ extension LibraryVerifier {
         }
         var summary = Regenerator.Summary()
         let regenerator = Regenerator(layout: layout, catalog: catalog, settings: settings, workers: workers)
-        try await regenerator.rebuild(plans, prune: false, summary: &summary)
+        try await regenerator.rebuild(plans, prune: false, from: .originals, summary: &summary)
         // Manifests are rebuilt from the catalog, whatever state they were found in.
         for problem in problems where problem.kind == .manifestOrphan {
             AtomicFile.remove(layout.root.appending(problem.file))

@@ -15,12 +15,21 @@ public final class Regenerator {
         public var force = false
         public var prune = false
         public var dryRun = false
-        /// Derive stale renditions from this up-to-date rendition instead of the original, when it
-        /// is at least as large as they need: a 2048 px JPEG decodes in a few milliseconds where a
-        /// 45-megapixel original costs ~75 ms of entropy decoding even at 1/8 scale.
-        public var fromRendition: String?
+        public var source: Source = .automatic
 
         public init() {}
+    }
+
+    /// What stale renditions are made from. A 2048 px JPEG decodes in a few milliseconds where a
+    /// 20-megapixel original costs ~75 ms of entropy decoding even at 1/8 scale, which is most of
+    /// what a full ingest costs; ingest itself derives each smaller rendition from the larger one.
+    public enum Source: Sendable, Equatable {
+        /// The smallest up-to-date rendition at least twice the size, else the original
+        /// (always the original with `force`, which is for distrusting what is there).
+        case automatic
+        case originals
+        /// This up-to-date rendition whenever it holds the pixels needed, else the original.
+        case rendition(String)
     }
 
     public struct Summary: Codable, Sendable {
@@ -28,6 +37,8 @@ public final class Regenerator {
         public var dryRun = false
         public var framesRebuilt = 0
         public var renditionsRebuilt = 0
+        /// Frames whose renditions were derived from a larger up-to-date rendition, not the original.
+        public var framesDerived = 0
         /// Dry run: renditions that would be rebuilt.
         public var renditionsStale = 0
         public var obsolete: [String] = []
@@ -41,7 +52,8 @@ public final class Regenerator {
 
         public var line: String {
             if dryRun { return "dry run: \(renditionsStale) renditions of \(framesRebuilt) frames to rebuild, \(obsolete.count) obsolete" }
-            var parts = ["\(renditionsRebuilt) renditions of \(framesRebuilt) frames rebuilt in \(galleries.count) galleries",
+            var parts = ["\(renditionsRebuilt) renditions of \(framesRebuilt) frames rebuilt in \(galleries.count) galleries"
+                         + (framesDerived > 0 ? " (\(framesDerived) from larger renditions)" : ""),
                          "\(problems.count) failed"]
             if pruned > 0 { parts.append("\(pruned) obsolete removed") }
             if !obsolete.isEmpty { parts.append("\(obsolete.count) obsolete kept (use --prune)") }
@@ -87,23 +99,28 @@ public final class Regenerator {
             summary.renditionsStale = plans.reduce(0) { $0 + $1.stale.count }
             return summary
         }
-        try await rebuild(plans, prune: options.prune, from: options.fromRendition, summary: &summary)
+        try await rebuild(plans, prune: options.prune, from: options.force && options.source == .automatic ? .originals : options.source,
+                          summary: &summary)
         if options.prune { summary.obsolete = [] }
         summary.elapsedSeconds = Date().timeIntervalSince(started)
         return summary
     }
 
     /// Rebuilds the given plans, at most `workers` frames at a time; publishes the galleries touched.
-    func rebuild(_ plans: [RenditionPlan], prune: Bool, from sourceRendition: String? = nil, summary: inout Summary) async throws {
+    func rebuild(_ plans: [RenditionPlan], prune: Bool, from source: Source, summary: inout Summary) async throws {
         let renderer = RenditionRenderer()
         let layout = self.layout, clock = self.clock, timeLimit = settings.frameTimeoutSeconds
         var touched: Set<String> = []
         var done = 0
         var pending = plans.makeIterator()
-        try await withThrowingTaskGroup(of: (RenditionPlan, Result<[RenditionRecord], RegenerateFailure>).self) { group in
+        try await withThrowingTaskGroup(of: (RenditionPlan, Result<Rebuilt, RegenerateFailure>).self) { group in
             func startNext() -> Bool {
                 guard let plan = pending.next() else { return false }
-                let base = sourceRendition.flatMap { plan.base(named: $0) }
+                let base: RenditionRecord? = switch source {
+                case .automatic: plan.derivationBase()
+                case .originals: nil
+                case .rendition(let name): plan.base(named: name)
+                }
                 group.addTask {
                     (plan, Self.rebuild(plan, from: base, renderer: renderer, layout: layout, timeLimit: timeLimit, clock: clock))
                 }
@@ -113,7 +130,8 @@ public final class Regenerator {
             while let (plan, result) = try await group.next() {
                 let frame = plan.frame
                 switch result {
-                case .success(let records):
+                case .success(let rebuilt):
+                    let records = rebuilt.records
                     let removing = prune ? plan.obsolete : []
                     try catalog.updateRenditions(of: frame.source.path, gallery: frame.gallery.id, with: records,
                                                  removing: removing.map(\.name))
@@ -122,6 +140,7 @@ public final class Regenerator {
                     }
                     summary.pruned += removing.count
                     if !records.isEmpty { summary.framesRebuilt += 1 }
+                    if rebuilt.derived { summary.framesDerived += 1 }
                     summary.renditionsRebuilt += records.count
                     if !records.isEmpty || !removing.isEmpty { touched.insert(frame.gallery.id) }
                 case .failure(let failure):
@@ -140,16 +159,24 @@ public final class Regenerator {
 
     struct RegenerateFailure: Error { let reason: String }
 
+    struct Rebuilt: Sendable {
+        let records: [RenditionRecord]
+        /// Made from a larger rendition rather than the original.
+        var derived = false
+    }
+
     /// One frame: read its original (or `base`, an up-to-date larger rendition), check it is the
-    /// file that was recorded, render the stale renditions from one decode and write them.
+    /// file that was recorded, render the stale renditions from one decode and write them. A base
+    /// that is missing, of another size than recorded or undecodable is passed over for the original.
     static func rebuild(_ plan: RenditionPlan, from base: RenditionRecord?, renderer: RenditionRenderer, layout: LibraryLayout,
-                        timeLimit: Double, clock: StageClock) -> Result<[RenditionRecord], RegenerateFailure> {
-        guard !plan.stale.isEmpty else { return .success([]) }
+                        timeLimit: Double, clock: StageClock) -> Result<Rebuilt, RegenerateFailure> {
+        guard !plan.stale.isEmpty else { return .success(Rebuilt(records: [])) }
         let frame = plan.frame
         if let base, let data = try? clock.measure(.read, {
             try FileContents.read(layout.renditionFile(gallery: frame.gallery.id, relativePath: base.path)).data
-        }), data.count == base.bytes {
-            return render(data, plan: plan, renderer: renderer, layout: layout, timeLimit: timeLimit, clock: clock)
+        }), data.count == base.bytes,
+           case .success(let records) = render(data, plan: plan, renderer: renderer, layout: layout, timeLimit: timeLimit, clock: clock) {
+            return .success(Rebuilt(records: records, derived: true))
         }
         let contents: Data
         do {
@@ -163,6 +190,7 @@ public final class Regenerator {
             return .failure(RegenerateFailure(reason: "original changed since it was ingested; run `cupola ingest`"))
         }
         return render(contents, plan: plan, renderer: renderer, layout: layout, timeLimit: timeLimit, clock: clock)
+            .map { Rebuilt(records: $0) }
     }
 
     private static func render(_ contents: Data, plan: RenditionPlan, renderer: RenditionRenderer, layout: LibraryLayout,
