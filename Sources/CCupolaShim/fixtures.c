@@ -1,5 +1,6 @@
 // Synthetic images and pixel comparisons, for Samples/, the tests and the benchmark.
 #include "CCupolaShim.h"
+#include <string.h>
 
 int cupola_vips_synthesise(int width, int height, VipsImage **out) {
     VipsImage *x = NULL, *y = NULL, *sum = NULL, *bands = NULL, *marked = NULL;
@@ -149,5 +150,21 @@ int cupola_fixture_encode(VipsImage *in, const char *suffix, int alpha, int sixt
     }
     int result = vips_image_write_to_buffer(image, suffix, buf, len, NULL);
     g_object_unref(image);
+    return result;
+}
+
+int cupola_fixture_jpeg_in(VipsImage *in, const char *space, void **buf, size_t *len) {
+    VipsImage *converted = NULL;
+    int failed;
+    if (!strcmp(space, "grey"))
+        failed = vips_colourspace(in, &converted, VIPS_INTERPRETATION_B_W, NULL);
+    else
+        // libvips' built-in "cmyk" and "p3" profiles, embedded in the result.
+        failed = vips_icc_transform(in, &converted, space, "input_profile", "srgb", "embedded", FALSE,
+            "intent", VIPS_INTENT_RELATIVE, NULL);
+    if (failed)
+        return -1;
+    int result = vips_jpegsave_buffer(converted, buf, len, "Q", 95, NULL);
+    g_object_unref(converted);
     return result;
 }

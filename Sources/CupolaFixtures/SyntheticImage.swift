@@ -54,6 +54,23 @@ public enum SyntheticImage {
         return Data(bytes: output, count: length)
     }
 
+    /// The same picture as a JPEG in another colour space: "grey", "cmyk" or "p3" (profile embedded).
+    public static func jpeg(width: Int, height: Int, colourSpace: String) throws -> Data {
+        try VipsRuntime.start()
+        var upright: UnsafeMutablePointer<VipsImage>?
+        guard cupola_vips_synthesise(Int32(width), Int32(height), &upright) == 0, let upright else {
+            throw Failure.vips(errorText())
+        }
+        defer { g_object_unref(UnsafeMutableRawPointer(upright)) }
+        var output: UnsafeMutableRawPointer?
+        var length = 0
+        guard cupola_fixture_jpeg_in(upright, colourSpace, &output, &length) == 0, let output else {
+            throw Failure.vips(errorText())
+        }
+        defer { g_free(output) }
+        return Data(bytes: output, count: length)
+    }
+
     private static func errorText() -> String {
         let text = String(cString: vips_error_buffer())
         vips_error_clear()

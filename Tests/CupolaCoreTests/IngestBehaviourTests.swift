@@ -138,4 +138,32 @@ struct IngestBehaviourTests {
             }
         }
     }
+
+    @Test("JPEG in grey, in CMYK and with a Display P3 profile: each rendered as the same picture")
+    func jpegColourSpaces() async throws {
+        let folder = TemporaryFolder()
+        let p3 = try SyntheticImage.jpeg(width: 600, height: 400, colourSpace: "p3")
+        let grey = try SyntheticImage.jpeg(width: 600, height: 400, colourSpace: "grey")
+        let files = [try SyntheticImage.jpeg(width: 600, height: 400), grey,
+                     try SyntheticImage.jpeg(width: 600, height: 400, colourSpace: "cmyk"), p3]
+        for (index, data) in files.enumerated() { _ = folder.write(data, to: "in/ISS071-E-\(index + 1).JPG") }
+        let library = folder.url.appendingPathComponent("lib").path
+        let summary = try await TestIngest.run([folder.url.appendingPathComponent("in").path], library: library)
+        #expect(summary.ingested == files.count, "\(summary.problems)")
+        func large(_ number: Int) throws -> Data {
+            try Data(contentsOf: URL(fileURLWithPath: "\(library)/galleries/iss071/large/ISS071-E-\(number).jpg"))
+        }
+        let reference = try large(1)
+        let greyDifference = try #require(ImageComparison.meanAbsoluteDifference(try large(2), grey))
+        #expect(greyDifference < 3, "grey: \(greyDifference)")
+        // CMYK goes through libvips (Adobe inversion, CMYK profile). Its gamut clips the gradient's
+        // saturated red and green corners (~10 levels on average); a mishandled CMYK file (inverted,
+        // or read as colour) is off by 50 and more.
+        let cmykDifference = try #require(ImageComparison.meanAbsoluteDifference(try large(3), reference))
+        #expect(cmykDifference < 15, "cmyk: \(cmykDifference)")
+        // The P3 file's numbers differ from the sRGB picture; through its profile it is the same.
+        let p3Difference = try #require(ImageComparison.meanAbsoluteDifference(try large(4), reference))
+        let unconverted = try #require(ImageComparison.meanAbsoluteDifference(p3, reference))
+        #expect(p3Difference < 3 && unconverted > 2 * p3Difference, "p3: \(p3Difference), numbers as they are: \(unconverted)")
+    }
 }

@@ -85,6 +85,10 @@ int cupola_vips_size(const void *buf, size_t len, int *width, int *height);
 /// ".heic"), with an alpha band or at 16 bits per sample when asked (fixtures only).
 int cupola_fixture_encode(VipsImage *in, const char *suffix, int alpha, int sixteen_bits, void **buf, size_t *len);
 
+/// Encodes a synthetic sRGB image as a JPEG in another colour space: "grey" (one band), "cmyk"
+/// or "p3" (converted with libvips' built-in profile, which is embedded) (fixtures only).
+int cupola_fixture_jpeg_in(VipsImage *in, const char *space, void **buf, size_t *len);
+
 /// Attaches an EXIF block and orientation to an image before saving, for samples and fixtures.
 int cupola_vips_set_exif(VipsImage *image, const unsigned char *exif, size_t len, int orientation);
 
