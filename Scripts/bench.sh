@@ -50,14 +50,20 @@ if [ "$(ls "$small" 2>/dev/null | wc -l)" -lt "$SMALL" ]; then
   "$CUPOLA" make-samples "$small" --count "$SMALL" --size 160 >&2
 fi
 
-# A previous run's small libraries (30,000 files each) are deleted first thing. On ext4 without a journal
-# (this machine's root), inodes freed in the last 60 s (up to 6 min while their table block is
-# dirty) are skipped one by one when new files are made: a first ingest right after deleting
-# the last one measured 17.5 s instead of 3.8 s, nearly all of it kernel time. The small-frame
-# runs below wait until the deletion has settled, as any real first ingest would find it.
-rm -rf "$BENCH_DIR"/small-library*
-sync
-deleted_at=$(date +%s)
+# The small libraries (30,000 files each) are deleted at the end of the run, and the time noted. On
+# ext4 without a journal (this machine's root), inodes freed in the last 60 s, or 6 minutes while
+# their inode-table block is dirty, are skipped one at a time whenever a file is created: a first
+# ingest soon after deleting the last one measured 9.6-17.5 s instead of 3.9-4.1 s, nearly all of
+# it kernel time. So the small-frame runs wait until 400 s after the last deletion, as a real first
+# ingest would find the disk.
+forget_small_libraries() {
+  if compgen -G "$BENCH_DIR/small-library*" >/dev/null; then
+    rm -rf "$BENCH_DIR"/small-library*
+    sync
+    date +%s > "$BENCH_DIR/small-deleted-at"
+  fi
+}
+forget_small_libraries
 
 out="$BENCH_DIR/out"
 timed() { # label command... : prints "label seconds peak_kib"
@@ -130,8 +136,8 @@ rm -f "$BENCH_DIR"/*.v
 
 # Small frames: first ingest, then the no-op re-run.
 smallresults="$BENCH_DIR/small.txt"
-settle=$((deleted_at + 75 - $(date +%s)))
-if [ "$settle" -gt 0 ]; then sync; sleep "$settle"; fi
+settle=$(( $(cat "$BENCH_DIR/small-deleted-at" 2>/dev/null || echo 0) + 400 - $(date +%s) ))
+if [ "$settle" -gt 0 ]; then echo "waiting ${settle} s for freed inodes to settle..." >&2; sleep "$settle"; fi
 : > "$smallresults"
 for run in 1 2 3; do
   timed first "$CUPOLA" ingest "$small" --library "$BENCH_DIR/small-library-$run" >> "$smallresults"
@@ -188,3 +194,4 @@ print(f"first ingest median {statistics.median(first):6.2f} s  of {len(first)} r
 print(f"no-op re-run median {statistics.median(noop):6.3f} s  of {len(noop)} runs ({1000*statistics.median(noop)/(count/1000):.1f} ms per 1,000 frames)")
 PY
 python3 Scripts/watch-bench.py "$CUPOLA" "$small" "$BENCH_DIR" 200 5000
+forget_small_libraries
