@@ -6,7 +6,7 @@ struct Cupola: AsyncParsableCommand {
         commandName: "cupola",
         abstract: "Ingest downlinked astronaut photographs into expedition galleries.",
         discussion: """
-            Reads frames named by NASA's Mission-Roll-Frame convention (ISS069-E-12345.JPG), records
+            Reads frames named by NASA's Mission-Roll-Frame convention (ISS069-E-12345.JPG), records \
             their capture metadata, renders gallery renditions and writes one manifest per gallery.
 
             Example:

@@ -6,12 +6,12 @@ struct Ingest: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Ingest folders of frames into the library's galleries.",
         discussion: """
-            Walks each SOURCE folder, reads every new or changed image (JPEG, PNG, TIFF, WebP, HEIF,
-            recognised by content), renders its renditions, records it in the catalog and rewrites the
-            manifests of the galleries that changed. Unchanged files are not read again, so a cron job
+            Walks each SOURCE folder, reads every new or changed image (JPEG, PNG, TIFF, WebP, HEIF, \
+            recognised by content), renders its renditions, records it in the catalog and rewrites the \
+            manifests of the galleries that changed. Unchanged files are not read again, so a cron job \
             can re-run the same command cheaply; with nothing to do it prints nothing.
 
-            Exit codes: 0 all ingested or nothing to do, 1 some files rejected or failed (listed),
+            Exit codes: 0 all ingested or nothing to do, 1 some files rejected or failed (listed), \
             64 usage, 73/74 cannot write, 75 library busy or disk full, 78 bad settings.
 
             Example:

@@ -7,8 +7,8 @@ struct MakeSamples: ParsableCommand {
         commandName: "make-samples",
         abstract: "Write the synthetic sample downlink folder (used to build Samples/).",
         discussion: """
-            Frames are drawn by libvips and carry EXIF blocks built with libexif: three expeditions,
-            a shuttle mission and a film roll, every EXIF orientation, one frame with GPS, one without
+            Frames are drawn by libvips and carry EXIF blocks built with libexif: three expeditions, \
+            a shuttle mission and a film roll, every EXIF orientation, one frame with GPS, one without \
             EXIF and one whose name is not a NASA frame id.
 
             Example:

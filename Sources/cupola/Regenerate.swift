@@ -6,13 +6,13 @@ struct Regenerate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Rebuild renditions that are missing or were made with other settings.",
         discussion: """
-            After a change to the [[rendition]] settings, rebuilds exactly the renditions whose settings
-            fingerprint changed (size, format, quality, libvips version), all of a frame's stale
-            renditions from one decode, and rewrites the manifests of the galleries touched. They are
-            made from the smallest up-to-date rendition of the frame at least twice their size when
-            there is one (as ingest makes each rendition from the larger one), else from the original;
-            --from-originals always decodes the originals, as --force does.
-            Renditions whose name left the settings are listed, and removed with --prune.
+            After a change to the [[rendition]] settings, rebuilds exactly the renditions whose settings \
+            fingerprint changed (size, format, quality, libvips version), all of a frame's stale \
+            renditions from one decode, and rewrites the manifests of the galleries touched. They are \
+            made from the smallest up-to-date rendition of the frame at least twice their size when \
+            there is one (as ingest makes each rendition from the larger one), else from the original; \
+            --from-originals always decodes the originals, as --force does. \
+            Renditions whose name left the settings are listed, and removed with --prune. \
             Safe to kill: a re-run carries on where it stopped.
 
             Example:

@@ -6,10 +6,10 @@ struct Verify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check that a library is whole; optionally repair it.",
         discussion: """
-            Checks that every manifest and the index equal what the catalog produces, and that every
-            rendition exists with its recorded size and dimensions. --deep also decodes every rendition
-            and checks every original's SHA-256. --repair rebuilds missing or damaged renditions from
-            the originals and rewrites stale manifests, then names what it could not fix (an original
+            Checks that every manifest and the index equal what the catalog produces, and that every \
+            rendition exists with its recorded size and dimensions. --deep also decodes every rendition \
+            and checks every original's SHA-256. --repair rebuilds missing or damaged renditions from \
+            the originals and rewrites stale manifests, then names what it could not fix (an original \
             that changed or vanished). Exit 0 when whole, 1 otherwise.
 
             Example:

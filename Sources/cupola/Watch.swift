@@ -8,12 +8,12 @@ struct Watch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Watch an inbox and ingest each frame as soon as it is complete.",
         discussion: """
-            Ingests frames arriving in INBOX (and its sub-folders) through the same pipeline as
-            `ingest`. A file is taken once a writer closed it or renamed it in, and its size and mtime
-            stayed the same for --settle seconds; half-written files are never turned into frames.
-            A full scan at start-up picks up what arrived while the watcher was down, and one runs
-            every --rescan seconds as a safety net. On a network share, where inotify sees nothing,
-            use --poll. SIGINT or SIGTERM: stop taking files, finish those in flight, write the
+            Ingests frames arriving in INBOX (and its sub-folders) through the same pipeline as \
+            `ingest`. A file is taken once a writer closed it or renamed it in, and its size and mtime \
+            stayed the same for --settle seconds; half-written files are never turned into frames. \
+            A full scan at start-up picks up what arrived while the watcher was down, and one runs \
+            every --rescan seconds as a safety net. On a network share, where inotify sees nothing, \
+            use --poll. SIGINT or SIGTERM: stop taking files, finish those in flight, write the \
             manifests and exit 0.
 
             Example:
