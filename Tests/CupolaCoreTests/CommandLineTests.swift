@@ -94,6 +94,20 @@ struct CommandLineTests {
         #expect(damaged.stderr.contains("damaged"))
     }
 
+    @Test("a catalog without its tables (an older cupola's) makes status say so, and ingest brings it up to date")
+    func catalogWithoutSchema() throws {
+        let fixture = try SampleLibrary()
+        try AtomicFile.makeFolder(FilePathBytes(fixture.library))
+        // An empty file is a valid, empty SQLite database.
+        try Data().write(to: URL(fileURLWithPath: "\(fixture.library)/catalog.sqlite"))
+        let before = try CLI.run(["status", "--library", fixture.library])
+        #expect(before.status != 0)
+        #expect(before.stderr.contains("run `cupola ingest` once"), "\(before.stderr)")
+        #expect(!before.stderr.contains("no such table"))
+        #expect(try fixture.ingestCommand().status == 0)
+        #expect(try CLI.run(["status", "--library", fixture.library]).status == 0)
+    }
+
     @Test("status lists galleries, problem files and the last run")
     func status() throws {
         let fixture = try SampleLibrary()

@@ -20,10 +20,17 @@ public final class SQLiteCatalog: Catalog {
             }
         }
         do {
+            if !readOnly && !FileManager.default.fileExists(atPath: path) {
+                try Self.create(at: path, configuration: configuration)
+            }
             queue = try DatabaseQueue(path: path, configuration: configuration)
             let check = try queue.read { db in try String.fetchOne(db, sql: "PRAGMA quick_check") }
             guard check == "ok" else { throw CatalogError.damaged(path: path, detail: check ?? "no answer") }
-            if !readOnly { try CatalogSchema.migrator.migrate(queue) }
+            if !readOnly {
+                try CatalogSchema.migrator.migrate(queue)
+            } else if try !queue.read({ db in try CatalogSchema.migrator.hasCompletedMigrations(db) }) {
+                throw CatalogError.cannotOpen(path: path, detail: "made by an older cupola; run `cupola ingest` once to bring it up to date")
+            }
         } catch let error as CatalogError {
             throw error
         } catch let error as DatabaseError where [.SQLITE_NOTADB, .SQLITE_CORRUPT].contains(error.resultCode) {
@@ -31,6 +38,19 @@ public final class SQLiteCatalog: Catalog {
         } catch {
             throw .cannotOpen(path: path, detail: "\(error)")
         }
+    }
+
+    /// Sets a new catalog up under a temporary name and renames it into place once its schema is
+    /// complete: a run killed in its first moments leaves no half-made catalog that a reader would
+    /// trip over, only a temporary file that the next run removes.
+    private static func create(at path: String, configuration: Configuration) throws {
+        let file = URL(fileURLWithPath: path)
+        let temporary = file.deletingLastPathComponent()
+            .appendingPathComponent(AtomicFile.temporaryMarker + file.lastPathComponent + ".\(getpid())").path
+        let queue = try DatabaseQueue(path: temporary, configuration: configuration)
+        try CatalogSchema.migrator.migrate(queue)
+        try queue.close()
+        try systemCall("rename", path: FilePathBytes(path)) { rename(temporary, path) }
     }
 
     /// Runs database work, turning GRDB's errors into the catalog's own.
