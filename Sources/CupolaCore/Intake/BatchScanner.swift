@@ -54,18 +54,9 @@ public struct BatchScanner: Sendable {
     }
 
     private func listFolder(_ folder: FilePathBytes) throws -> [[UInt8]] {
-        guard let handle = folder.withCString({ opendir($0) }) else {
+        guard let entries = FolderListing.entries(of: folder) else {
             throw SystemCallError(call: "opendir", path: folder.description, code: errno)
         }
-        defer { closedir(handle) }
-        var names: [[UInt8]] = []
-        while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                Array(raw.prefix(while: { $0 != 0 }))
-            }
-            if name == [UInt8(ascii: ".")] || name == [UInt8(ascii: "."), UInt8(ascii: ".")] { continue }
-            names.append(name)
-        }
-        return names.sorted { $0.lexicographicallyPrecedes($1) }
+        return entries.map(\.name).sorted { $0.lexicographicallyPrecedes($1) }
     }
 }

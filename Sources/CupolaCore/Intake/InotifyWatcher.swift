@@ -53,13 +53,8 @@ public final class InotifyWatcher: @unchecked Sendable {
             folder.withCString { inotify_add_watch(fd, $0, Self.folderMask | UInt32(IN_ONLYDIR) | UInt32(IN_DONT_FOLLOW)) }
         }
         folders[wd] = folder
-        guard let handle = folder.withCString({ opendir($0) }) else { return }
-        defer { closedir(handle) }
-        while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix(while: { $0 != 0 })) }
-            guard name != Array(".".utf8), name != Array("..".utf8), entry.pointee.d_type == UInt8(DT_DIR),
-                  IntakeFilter.reason(forName: name) == nil else { continue }
-            try? watchTree(folder.appending(name))
+        for entry in FolderListing.entries(of: folder) ?? [] where entry.isFolder && IntakeFilter.reason(forName: entry.name) == nil {
+            try? watchTree(folder.appending(entry.name))
         }
     }
 

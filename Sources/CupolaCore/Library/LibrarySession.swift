@@ -88,16 +88,12 @@ public final class LibrarySession {
     /// Removes temporary files a killed run left behind. Only called with the lock held, so no
     /// other run can be writing them.
     static func removeLeftovers(in folder: FilePathBytes) {
-        guard let handle = folder.withCString({ opendir($0) }) else { return }
-        defer { closedir(handle) }
         let marker = Array(AtomicFile.temporaryMarker.utf8)
-        while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix(while: { $0 != 0 })) }
-            if name == Array(".".utf8) || name == Array("..".utf8) { continue }
-            let path = folder.appending(name)
-            if name.starts(with: marker) {
+        for entry in FolderListing.entries(of: folder) ?? [] {
+            let path = folder.appending(entry.name)
+            if entry.name.starts(with: marker) {
                 AtomicFile.remove(path)
-            } else if entry.pointee.d_type == UInt8(DT_DIR) {
+            } else if entry.isFolder {
                 removeLeftovers(in: path)
             }
         }
