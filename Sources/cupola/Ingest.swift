@@ -46,9 +46,10 @@ struct Ingest: AsyncParsableCommand {
     func run() async throws {
         let started = Date()
         do {
-            let folders = try sources.map { (path) throws(IntakeError) in try SourceFolder(path) }
+            var folders = try sources.map { (path) throws(IntakeError) in try SourceFolder(path) }
             // The lock first: a second run must say so at once, before libvips loads (~50 ms).
             let (catalog, layout, settings, session) = try open()
+            for index in folders.indices { folders[index].exclude(options.library) }
             try VipsRuntime.start()
             var configuration = PipelineConfiguration(layout: layout, settings: settings, workers: jobs)
             configuration.dryRun = dryRun

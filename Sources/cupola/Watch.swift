@@ -58,8 +58,9 @@ struct Watch: AsyncParsableCommand {
         EventLog.bootstrap(logFormat)
         let logger = Logger(label: "cupola.watch")
         do {
-            let source = try SourceFolder(inbox)
+            var source = try SourceFolder(inbox)
             let session = try LibrarySession(library: library, settingsFile: config, command: "watch")
+            source.exclude(library)
             try VipsRuntime.start()
             let control = WatchControl()
             let signals = SignalTrap(on: [SIGINT, SIGTERM, SIGHUP]) { signal in

@@ -108,6 +108,20 @@ struct CommandLineTests {
         #expect(try CLI.run(["status", "--library", fixture.library]).status == 0)
     }
 
+    @Test("a library inside its SOURCE folder is passed over, not ingested as frames")
+    func libraryInsideSource() throws {
+        let fixture = try SampleLibrary()
+        let inside = fixture.downlink.appendingPathComponent("galleries").path
+        let first = try CLI.run(["ingest", fixture.downlink.path, "--library", inside, "--json"])
+        #expect(first.status == 0, "\(first.stdout)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any])
+        #expect(summary["ingested"] as? Int == SampleDownlink.frames.count)
+        #expect((summary["skipped"] as? [String: Int])?["the library itself"] == 1, "\(summary["skipped"] ?? "")")
+        let again = try CLI.run(["ingest", fixture.downlink.path, "--library", inside])
+        #expect(again.status == 0)
+        #expect(again.stdout.isEmpty && again.stderr.isEmpty, "\(again.stderr)")
+    }
+
     @Test("status lists galleries, problem files and the last run")
     func status() throws {
         let fixture = try SampleLibrary()

@@ -183,6 +183,22 @@ struct WatchTests {
         #expect(watcher.stop() == 0)
     }
 
+    @Test("a library inside the inbox: its renditions and catalog are never taken for arriving frames")
+    func libraryInsideInbox() throws {
+        let folder = TemporaryFolder()
+        let inbox = folder.folder("inbox")
+        let watcher = try Watcher(inbox: inbox, library: inbox.appendingPathComponent("library").path)
+        for index in 0..<3 {
+            try SyntheticImage.jpeg(width: 300, height: 200).write(to: inbox.appendingPathComponent("ISS072-E-80\(index).JPG"))
+        }
+        try Watcher.wait(seconds: 15) { watcher.frames("iss072").count == 3 }
+        usleep(1_500_000) // settle window and more: time for any rendition to come back as an arrival
+        #expect(watcher.stop() == 0)
+        let lines = watcher.output.components(separatedBy: "\n")
+        #expect(lines.filter { $0.contains("] ingested") }.count == 3)
+        #expect(!lines.contains { $0.contains("rejected") || $0.contains("library/") }, "\(watcher.output)")
+    }
+
     @Test("polling mode finds files without inotify, and a file deleted from the inbox leaves its gallery")
     func polling() throws {
         let folder = TemporaryFolder()

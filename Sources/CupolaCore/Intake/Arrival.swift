@@ -17,6 +17,8 @@ public struct SkippedEntry: Hashable, Sendable {
         case partialDownload = "partial download"
         case notRegularFile = "not a regular file"
         case symlink = "symlink not followed"
+        /// The library's own folder inside a SOURCE: its renditions are not new frames.
+        case library = "the library itself"
     }
     public let path: FilePathBytes
     public let reason: Reason

@@ -41,6 +41,10 @@ public struct BatchScanner: Sendable {
             guard let raw = try? lstatBytes(path) else { continue }
             switch EntryKind(mode: raw.st_mode) {
             case .directory:
+                if source.isExcluded(raw) {
+                    result.skipped.append(SkippedEntry(path: path, reason: .library))
+                    continue
+                }
                 walk(folder: path, relative: label, source: source, into: &result)
             case .regular:
                 result.arrivals.append(Arrival(path: path, root: source.path,

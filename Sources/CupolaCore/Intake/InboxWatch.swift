@@ -33,7 +33,7 @@ public final class InboxWatch: Sendable {
     private var isStopped: Bool { stopped.withLock { $0 } }
 
     public func events() throws -> AsyncStream<PipelineEvent> {
-        let watcher = options.poll == nil ? try InotifyWatcher(root: source.path) : nil
+        let watcher = options.poll == nil ? try InotifyWatcher(source) : nil
         let (stream, sink) = AsyncStream<PipelineEvent>.makeStream()
         watcher?.start { [self] event in notices.withLock { $0.append(event) } }
         Task { [self] in

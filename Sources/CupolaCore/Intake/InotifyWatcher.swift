@@ -17,14 +17,17 @@ public final class InotifyWatcher: @unchecked Sendable {
     }
 
     private let fd: Int32
+    private let source: SourceFolder
     private var folders: [Int32: FilePathBytes] = [:]
     private let lock = NSLock()
     private var stopped = false
     static let folderMask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE_SELF | IN_MOVE_SELF)
 
-    public init(root: FilePathBytes) throws {
-        fd = try systemCall("inotify_init1", path: root) { inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK)) }
-        try watchTree(root)
+    /// Watches the SOURCE folder's tree, less its excluded folders.
+    public init(_ source: SourceFolder) throws {
+        self.source = source
+        fd = try systemCall("inotify_init1", path: source.path) { inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK)) }
+        try watchTree(source.path)
     }
 
     deinit { close(fd) }
@@ -49,6 +52,8 @@ public final class InotifyWatcher: @unchecked Sendable {
     private var isStopped: Bool { lock.withLock { stopped } }
 
     private func watchTree(_ folder: FilePathBytes) throws {
+        var raw = stat()
+        if folder.withCString({ lstat($0, &raw) }) == 0, source.isExcluded(raw) { return }
         let wd = try systemCall("inotify_add_watch", path: folder) {
             folder.withCString { inotify_add_watch(fd, $0, Self.folderMask | UInt32(IN_ONLYDIR) | UInt32(IN_DONT_FOLLOW)) }
         }

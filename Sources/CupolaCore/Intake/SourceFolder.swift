@@ -8,6 +8,10 @@ public struct SourceFolder: Hashable, Sendable {
     public let path: FilePathBytes
     /// The folder's own name: manifests show sources as `<name>/<path inside>`.
     public let name: [UInt8]
+    /// Folders inside this one that intake passes over: the library, when it lives in the SOURCE
+    /// (`ingest /photos --library /photos/galleries`). By device and inode, so any spelling of the
+    /// path matches.
+    public private(set) var excludedFolders: Set<FolderIdentity> = []
 
     public init(_ argument: String) throws(IntakeError) {
         guard let resolved = realpath(argument, nil) else {
@@ -22,6 +26,25 @@ public struct SourceFolder: Hashable, Sendable {
             throw .sourceMissing(argument, reason: "not a folder")
         }
         name = path.lastComponent
+    }
+
+    /// Passes over `folder` (and all below it) when it exists.
+    public mutating func exclude(_ folder: String) {
+        var raw = stat()
+        if stat(folder, &raw) == 0 { excludedFolders.insert(FolderIdentity(raw)) }
+    }
+
+    func isExcluded(_ raw: stat) -> Bool { !excludedFolders.isEmpty && excludedFolders.contains(FolderIdentity(raw)) }
+}
+
+/// A folder by device and inode.
+public struct FolderIdentity: Hashable, Sendable {
+    let device: UInt64
+    let inode: UInt64
+
+    init(_ raw: stat) {
+        device = UInt64(raw.st_dev)
+        inode = UInt64(raw.st_ino)
     }
 }
 
