@@ -89,16 +89,6 @@ int cupola_fixture_store_oriented(VipsImage *upright, int orientation, VipsImage
     }
 }
 
-int cupola_vips_size(const void *buf, size_t len, int *width, int *height) {
-    VipsImage *image = vips_image_new_from_buffer(buf, len, "", NULL);
-    if (!image)
-        return -1;
-    *width = image->Xsize;
-    *height = image->Ysize;
-    g_object_unref(image);
-    return 0;
-}
-
 int cupola_vips_mean_abs_difference(const void *a, size_t a_len, const void *b, size_t b_len, int orientation, double *out) {
     VipsImage *decoded = vips_image_new_from_buffer(a, a_len, "", NULL);
     VipsImage *left = NULL;

@@ -159,8 +159,19 @@ int cupola_jpeg_shrink(int width, int height, int target) {
     return shrink;
 }
 
+int cupola_fit_to_srgb(VipsImage *decoded, int target, VipsImage **out) {
+    VipsImage *sized = NULL;
+    int result = cupola_vips_resize_fit(decoded, target, &sized);
+    g_object_unref(decoded);
+    if (result)
+        return -1;
+    result = cupola_vips_to_srgb(sized, out);
+    g_object_unref(sized);
+    return result;
+}
+
 int cupola_vips_load_fit(VipsImage *header, const void *buf, size_t len, int is_jpeg, int target, VipsImage **out) {
-    VipsImage *loaded = NULL, *sized = NULL;
+    VipsImage *loaded = NULL;
     int shrink = is_jpeg ? cupola_jpeg_shrink(header->Xsize, header->Ysize, target) : 1;
     if (shrink > 1) {
         if (vips_jpegload_buffer((void *) buf, len, &loaded, "shrink", shrink,
@@ -170,13 +181,7 @@ int cupola_vips_load_fit(VipsImage *header, const void *buf, size_t len, int is_
         loaded = header;
         g_object_ref(loaded);
     }
-    int result = cupola_vips_resize_fit(loaded, target, &sized);
-    g_object_unref(loaded);
-    if (result)
-        return -1;
-    result = cupola_vips_to_srgb(sized, out);
-    g_object_unref(sized);
-    return result;
+    return cupola_fit_to_srgb(loaded, target, out);
 }
 
 int cupola_vips_autorot(VipsImage *in, VipsImage **out) {
@@ -203,4 +208,14 @@ int cupola_vips_decode_check(const void *buf, size_t len) {
     int result = vips_avg(image, &mean, NULL);
     g_object_unref(image);
     return result;
+}
+
+int cupola_vips_size(const void *buf, size_t len, int *width, int *height) {
+    VipsImage *image = vips_image_new_from_buffer(buf, len, "", NULL);
+    if (!image)
+        return -1;
+    *width = image->Xsize;
+    *height = image->Ysize;
+    g_object_unref(image);
+    return 0;
 }

@@ -153,17 +153,11 @@ static int cupola_jpeg_decode(const void *buf, size_t len, int shrink, double se
 
 int cupola_jpeg_load_fit(const void *buf, size_t len, int width, int height, int target, double seconds, VipsImage **out) {
     int shrink = cupola_jpeg_shrink(width, height, target);
-    VipsImage *decoded = NULL, *sized = NULL;
+    VipsImage *decoded = NULL;
     int result = cupola_jpeg_decode(buf, len, shrink, seconds, &decoded);
     if (result)
         return result;
-    result = cupola_vips_resize_fit(decoded, target, &sized);
-    g_object_unref(decoded);
-    if (result)
-        return -1;
-    result = cupola_vips_to_srgb(sized, out);
-    g_object_unref(sized);
-    return result;
+    return cupola_fit_to_srgb(decoded, target, out);
 }
 
 int cupola_jpeg_save(VipsImage *in, int quality, void **buf, size_t *len) {

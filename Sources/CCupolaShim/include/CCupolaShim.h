@@ -47,6 +47,10 @@ int cupola_jpeg_load_fit(const void *buf, size_t len, int width, int height, int
 /// libjpeg directly when the image is 8-bit grey or RGB in memory.
 int cupola_jpeg_save(VipsImage *in, int quality, void **buf, size_t *len);
 
+/// The common end of both decodes: resizes to fit a `target` square (never enlarging), then to
+/// 8-bit sRGB. Takes over the caller's reference to `decoded`.
+int cupola_fit_to_srgb(VipsImage *decoded, int target, VipsImage **out);
+
 /// Turns an image upright by its EXIF orientation tag (and drops the tag).
 int cupola_vips_autorot(VipsImage *in, VipsImage **out);
 

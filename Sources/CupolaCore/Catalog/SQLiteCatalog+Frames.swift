@@ -48,13 +48,15 @@ extension SQLiteCatalog {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [id, frame.gallery.id, gallery, frame.id, name, frame.stem, frame.format,
                              frame.width, frame.height, frame.metadata.captured, metadata])
-        for rendition in frame.renditions {
-            try db.executeCached("""
-                INSERT INTO rendition (source_id, name, fingerprint, path, bytes, width, height)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, [id, rendition.name, rendition.fingerprint, rendition.path,
-                                 rendition.bytes, rendition.width, rendition.height])
-        }
+        for rendition in frame.renditions { try insert(rendition, of: id, in: db) }
+    }
+
+    private static func insert(_ rendition: RenditionRecord, of sourceId: Int64, in db: Database) throws {
+        try db.executeCached("""
+            INSERT INTO rendition (source_id, name, fingerprint, path, bytes, width, height)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, [sourceId, rendition.name, rendition.fingerprint, rendition.path,
+                  rendition.bytes, rendition.width, rendition.height])
     }
 
     public func stemOwners() throws(CatalogError) -> [StemKey: FilePathBytes] {
@@ -99,13 +101,7 @@ extension SQLiteCatalog {
                 for name in names + records.map(\.name) {
                     try db.execute(sql: "DELETE FROM rendition WHERE source_id = ? AND name = ?", arguments: [id, name])
                 }
-                for rendition in records {
-                    try db.execute(sql: """
-                        INSERT INTO rendition (source_id, name, fingerprint, path, bytes, width, height)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [id, rendition.name, rendition.fingerprint, rendition.path,
-                                         rendition.bytes, rendition.width, rendition.height])
-                }
+                for rendition in records { try Self.insert(rendition, of: id, in: db) }
                 try Self.markDirty([gallery], in: db)
             }
         }

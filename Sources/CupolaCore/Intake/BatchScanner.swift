@@ -12,6 +12,9 @@ public struct BatchScanner: Sendable {
         public var skipped: [SkippedEntry] = []
         /// Folders that could not be listed: their catalog entries must not be treated as gone.
         public var unreadableFolders: [FilePathBytes] = []
+
+        /// What each file's stat was, by path (the poller's memory between scans).
+        var stats: [FilePathBytes: FileStat] { Dictionary(uniqueKeysWithValues: arrivals.map { ($0.path, $0.stat) }) }
     }
 
     public init() {}

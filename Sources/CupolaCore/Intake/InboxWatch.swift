@@ -58,7 +58,7 @@ public final class InboxWatch: Sendable {
                 // Stat-only: only files new or changed since the last scan go to the settler.
                 let result = BatchScanner().scan(source)
                 for arrival in result.arrivals where lastScan[arrival.path] != arrival.stat { settler.offer(arrival) }
-                lastScan = Dictionary(uniqueKeysWithValues: result.arrivals.map { ($0.path, $0.stat) })
+                lastScan = result.stats
                 nextPoll = now.addingTimeInterval(poll)
             }
             for notice in notices.withLock({ notices in defer { notices = [] }; return notices }) {
@@ -83,7 +83,7 @@ public final class InboxWatch: Sendable {
         let result = BatchScanner().scan(source)
         for arrival in result.arrivals { settler.offer(arrival) }
         sink.yield(.scanned(source, result))
-        return Dictionary(uniqueKeysWithValues: result.arrivals.map { ($0.path, $0.stat) })
+        return result.stats
     }
 }
 

@@ -34,7 +34,7 @@ public struct SourceFolder: Hashable, Sendable {
         if stat(folder, &raw) == 0 { excludedFolders.insert(FolderIdentity(raw)) }
     }
 
-    func isExcluded(_ raw: stat) -> Bool { !excludedFolders.isEmpty && excludedFolders.contains(FolderIdentity(raw)) }
+    func isExcluded(_ raw: stat) -> Bool { excludedFolders.contains(FolderIdentity(raw)) }
 }
 
 /// A folder by device and inode.

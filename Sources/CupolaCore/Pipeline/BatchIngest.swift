@@ -7,7 +7,6 @@ public struct BatchIngest {
 
     public init(sources: [SourceFolder]) { self.sources = sources }
 
-    /// `progress` is told the number of files found, before any is processed.
     /// `found` is told the number of files found, before any is processed.
     public func run(_ pipeline: Pipeline, found: ((Int) -> Void)? = nil) async throws {
         if !pipeline.configuration.dryRun {
