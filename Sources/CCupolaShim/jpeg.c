@@ -18,21 +18,40 @@ typedef struct {
     jmp_buf escape;
 } CupolaJpegErrors;
 
+/* libjpeg's reason for the last failure on this thread. libvips' error buffer is one for the
+ * whole process: with two workers failing at once, one read the other's reason (or none). */
+static _Thread_local char last_error[JMSG_LENGTH_MAX];
+static _Thread_local int last_truncated;
+
+const char *cupola_jpeg_error(void) {
+    return last_error;
+}
+
+static int cupola_jpeg_failure(void) {
+    return last_truncated ? CUPOLA_JPEG_TRUNCATED : -1;
+}
+
 static void cupola_jpeg_fail(j_common_ptr cinfo) {
-    char text[JMSG_LENGTH_MAX];
-    (*cinfo->err->format_message)(cinfo, text);
-    vips_error("cupola", "%s", text);
+    (*cinfo->err->format_message)(cinfo, last_error);
     longjmp(((CupolaJpegErrors *) cinfo->err)->escape, 1);
 }
 
 /* Warnings are ignored as libvips does with fail_on=truncated, except the one that says the data
  * ended early: a truncated file is an error, not a grey band at the bottom of a rendition. */
 static void cupola_jpeg_message(j_common_ptr cinfo, int level) {
-    if (level == -1 && cinfo->err->msg_code == JWRN_JPEG_EOF)
+    if (level == -1 && cinfo->err->msg_code == JWRN_JPEG_EOF) {
+        last_truncated = 1;
         cupola_jpeg_fail(cinfo);
+    }
+}
+
+static void cupola_jpeg_clear_error(void) {
+    last_error[0] = 0;
+    last_truncated = 0;
 }
 
 static void cupola_jpeg_errors(CupolaJpegErrors *errors) {
+    cupola_jpeg_clear_error();
     jpeg_std_error(&errors->manager);
     errors->manager.error_exit = cupola_jpeg_fail;
     errors->manager.emit_message = cupola_jpeg_message;
@@ -62,7 +81,7 @@ int cupola_jpeg_info(const void *buf, size_t len, CupolaJpegInfo *info) {
         g_free(info->exif);
         info->exif = NULL;
         jpeg_destroy_decompress(&cinfo);
-        return -1;
+        return cupola_jpeg_failure();
     }
     jpeg_mem_src(&cinfo, buf, len);
     jpeg_save_markers(&cinfo, JPEG_APP0 + 1, 0xFFFF);
@@ -89,7 +108,7 @@ static double cupola_monotonic_seconds(void) {
 }
 
 /* Decodes with DCT scaling to 1/shrink into a new image in memory. Returns 1 without decoding when
- * the file is not plain 8-bit grey or colour, -2 when the deadline passed. */
+ * the file is not plain 8-bit grey or colour. */
 static int cupola_jpeg_decode(const void *buf, size_t len, int shrink, double seconds, VipsImage **out) {
     struct jpeg_decompress_struct cinfo;
     CupolaJpegErrors errors;
@@ -103,14 +122,14 @@ static int cupola_jpeg_decode(const void *buf, size_t len, int shrink, double se
         if (image)
             g_object_unref(image);
         free(icc);
-        return -1;
+        return cupola_jpeg_failure();
     }
     jpeg_mem_src(&cinfo, buf, len);
     jpeg_save_markers(&cinfo, JPEG_APP0 + 2, 0xFFFF);
     jpeg_read_header(&cinfo, TRUE);
     if (!cupola_jpeg_is_plain(&cinfo)) {
         jpeg_destroy_decompress(&cinfo);
-        return 1;
+        return CUPOLA_JPEG_NOT_PLAIN;
     }
     cinfo.scale_num = 1;
     cinfo.scale_denom = shrink;
@@ -120,8 +139,10 @@ static int cupola_jpeg_decode(const void *buf, size_t len, int shrink, double se
     image = vips_image_new_memory();
     vips_image_init_fields(image, cinfo.output_width, cinfo.output_height, bands, VIPS_FORMAT_UCHAR,
         VIPS_CODING_NONE, bands == 1 ? VIPS_INTERPRETATION_B_W : VIPS_INTERPRETATION_sRGB, 1.0, 1.0);
-    if (vips_image_write_prepare(image))
+    if (vips_image_write_prepare(image)) {
+        g_strlcpy(last_error, "out of memory", sizeof last_error);
         longjmp(errors.escape, 1);
+    }
     JOCTET *profile = NULL;
     unsigned int profile_length = 0;
     if (jpeg_read_icc_profile(&cinfo, &profile, &profile_length)) {
@@ -141,7 +162,7 @@ static int cupola_jpeg_decode(const void *buf, size_t len, int shrink, double se
             jpeg_destroy_decompress(&cinfo);
             g_object_unref(image);
             free(icc);
-            return -2;
+            return CUPOLA_JPEG_TIMED_OUT;
         }
     }
     jpeg_finish_decompress(&cinfo);
@@ -161,6 +182,7 @@ int cupola_jpeg_load_fit(const void *buf, size_t len, int width, int height, int
 }
 
 int cupola_jpeg_save(VipsImage *in, int quality, void **buf, size_t *len) {
+    cupola_jpeg_clear_error();
     int bands = in->Bands;
     if (in->BandFmt != VIPS_FORMAT_UCHAR || in->Coding != VIPS_CODING_NONE || !in->data || (bands != 1 && bands != 3))
         return cupola_vips_jpegsave(in, quality, buf, len);

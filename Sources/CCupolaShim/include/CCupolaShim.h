@@ -28,6 +28,14 @@ int cupola_vips_load_fit(VipsImage *header, const void *buf, size_t len, int is_
 /// decodes at least the target's size.
 int cupola_jpeg_shrink(int width, int height, int target);
 
+/// The libjpeg functions below fail with -1, or with these; on failure cupola_jpeg_error() gives
+/// libjpeg's reason on the calling thread (empty when a libvips step failed: its error buffer
+/// says why). libvips' buffer is shared by all threads, so it is not used for libjpeg's reasons.
+#define CUPOLA_JPEG_NOT_PLAIN 1
+#define CUPOLA_JPEG_TIMED_OUT (-2)
+#define CUPOLA_JPEG_TRUNCATED (-3)
+const char *cupola_jpeg_error(void);
+
 /// What a JPEG header says, read with libjpeg. `plain` is 1 for 8-bit grey or colour, which
 /// cupola_jpeg_load_fit decodes itself; 0 (CMYK, YCCK, 12-bit) means decoding through libvips.
 /// `exif` is the first EXIF APP1 segment or NULL; the caller frees it with g_free.
@@ -40,7 +48,7 @@ int cupola_jpeg_info(const void *buf, size_t len, CupolaJpegInfo *info);
 
 /// cupola_vips_load_fit for a plain JPEG, decoded by libjpeg straight into memory with the DCT
 /// scaling libvips would use (same pixels, without libvips' fixed cost per operation). Gives up
-/// after `seconds` with -2; returns 1 without decoding when the JPEG is not plain.
+/// after `seconds`; does not decode a JPEG that is not plain.
 int cupola_jpeg_load_fit(const void *buf, size_t len, int width, int height, int target, double seconds, VipsImage **out);
 
 /// Encodes like cupola_vips_jpegsave (no metadata, libvips' chroma subsampling rule), through

@@ -92,9 +92,8 @@ final class OpenedImage {
     /// The probe of a JPEG, and whether it is plain enough for libjpeg alone.
     private static func readJPEGHeader(_ buffer: UnsafeRawBufferPointer) throws(ImagingError) -> (probe: ImageProbe, plain: Bool) {
         var info = CupolaJpegInfo()
-        guard cupola_jpeg_info(buffer.baseAddress, buffer.count, &info) == 0 else {
-            throw RenditionRenderer.decodeError(VipsRuntime.takeErrorText())
-        }
+        let status = cupola_jpeg_info(buffer.baseAddress, buffer.count, &info)
+        guard status == 0 else { throw RenditionRenderer.jpegDecodeError(status) }
         defer { g_free(info.exif) }
         let exif = info.exif.map { Data(bytes: $0, count: info.exif_length) }
         let probe = ImageProbe(format: .jpeg, storedWidth: Int(info.width), storedHeight: Int(info.height), exif: exif)

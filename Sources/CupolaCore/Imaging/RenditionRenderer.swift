@@ -81,7 +81,8 @@ public struct RenditionRenderer: Sendable {
         } else {
             status = cupola_jpeg_load_fit(image.buffer.baseAddress, image.buffer.count, Int32(image.probe.storedWidth),
                                           Int32(image.probe.storedHeight), Int32(size), deadline.timeIntervalSinceNow, &pointer)
-            if status == -2 { throw .timedOut(seconds: timeLimit) }
+            if status == CUPOLA_JPEG_TIMED_OUT { throw .timedOut(seconds: timeLimit) }
+            if status != 0 { throw Self.jpegDecodeError(status) }
         }
         guard status == 0, let pointer else { throw Self.decodeError(VipsRuntime.takeErrorText()) }
         let lazy = ImageHandle(pointer)
@@ -119,9 +120,23 @@ public struct RenditionRenderer: Sendable {
         case .jpeg: status = cupola_jpeg_save(image.pointer, Int32(spec.quality), &buffer, &length)
         case .webp: status = cupola_vips_webpsave(image.pointer, Int32(spec.quality), &buffer, &length)
         }
-        guard status == 0, let buffer else { throw .encodeFailed(VipsRuntime.takeErrorText()) }
+        guard status == 0, let buffer else {
+            throw .encodeFailed(spec.format == .jpeg ? Self.jpegFailureText() : VipsRuntime.takeErrorText())
+        }
         defer { g_free(buffer) }
         return Data(bytes: buffer, count: length)
+    }
+
+    /// Why a call on the libjpeg path failed: libjpeg's reason, kept per thread, when the failing
+    /// step was libjpeg's; libvips' otherwise.
+    static func jpegFailureText() -> String {
+        let own = String(cString: cupola_jpeg_error())
+        return own.isEmpty ? VipsRuntime.takeErrorText() : own
+    }
+
+    static func jpegDecodeError(_ status: Int32) -> ImagingError {
+        let text = jpegFailureText()
+        return status == CUPOLA_JPEG_TRUNCATED ? .truncated(text) : decodeError(text)
     }
 
     /// libvips reports a short file in several wordings; all of them mean "truncated".
