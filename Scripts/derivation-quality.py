@@ -14,6 +14,8 @@ copy's cupola.toml, `cupola regenerate` in one and `cupola regenerate --from-ori
 other, then `python3 Scripts/derivation-quality.py /tmp/cupola-bench COPY1 COPY2`.
 """
 import json, os, statistics, subprocess, sys, tempfile, glob
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cupola_pages  # noqa: E402
 
 parent, libraries = sys.argv[1], sys.argv[2:]
 work = tempfile.mkdtemp()
@@ -28,7 +30,7 @@ def mean_abs_difference(a, b):
 
 for manifest in sorted(glob.glob(f"{libraries[0]}/galleries/*/manifest.json")):
     gallery = os.path.basename(os.path.dirname(manifest))
-    for frame in json.load(open(manifest))["frames"]:
+    for frame in cupola_pages.frames(manifest):
         thumb = frame["renditions"]["thumb"]
         reference = f"{work}/{frame['id']}.v"
         subprocess.run(["vips", "thumbnail_image", os.path.join(parent, frame["source"]), reference,

@@ -14,6 +14,8 @@ import statistics
 import subprocess
 import sys
 import time
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cupola_pages  # noqa: E402
 
 cupola, frames_dir, work = sys.argv[1], pathlib.Path(sys.argv[2]), pathlib.Path(sys.argv[3])
 count = int(sys.argv[4]) if len(sys.argv) > 4 else 200
@@ -30,7 +32,7 @@ def manifest_ids(library):
     ids = set()
     for manifest in (library / "galleries").glob("*/manifest.json"):
         try:
-            ids.update(f["id"] for f in json.loads(manifest.read_text())["frames"])
+            ids.update(f["id"] for f in cupola_pages.frames(manifest))
         except (json.JSONDecodeError, FileNotFoundError):
             pass
     return ids

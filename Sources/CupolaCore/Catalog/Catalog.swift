@@ -21,6 +21,31 @@ public protocol Catalog: Sendable {
     func markClean(_ galleries: Set<String>) throws(CatalogError)
 
     func frames(inGallery id: String) throws(CatalogError) -> [CatalogFrame]
+    /// Up to `limit` frames of a gallery in order (`FrameOrder`), starting at `key` (or after it,
+    /// when `after`); from the start when `key` is nil. Reads only those rows.
+    func frames(inGallery id: String, from key: [UInt8]?, after: Bool, limit: Int) throws(CatalogError) -> [CatalogFrame]
+    /// The gallery's identity, as its first frame in order has it; nil when it has no frames.
+    func galleryIdentity(_ id: String) throws(CatalogError) -> GalleryIdentity?
+
+    /// The pages last published for a gallery, in order.
+    func pages(ofGallery id: String) throws(CatalogError) -> [PageRecord]
+    /// Order keys of the gallery's frames changed since its pages were published, in order; at
+    /// most `limit` of them (a caller that gets `limit` rebuilds the whole gallery instead).
+    func changedKeys(inGallery id: String, limit: Int) throws(CatalogError) -> [[UInt8]]
+    /// In one transaction: replaces pages (the removed ones' files are remembered as retired until
+    /// `forgetRetiredPages`), forgets the gallery's changed keys, and records its identity for the
+    /// index (nil: the gallery is gone).
+    func replacePages(ofGallery id: String, identity: GalleryIdentity?, removing: [PageRecord],
+                      adding: [PageRecord]) throws(CatalogError)
+    /// Page files replaced but perhaps not yet deleted (a run killed in between leaves some).
+    func retiredPages(ofGallery id: String) throws(CatalogError) -> [String]
+    func forgetRetiredPages(ofGallery id: String) throws(CatalogError)
+    /// Galleries published since pages were kept: their totals come from their pages.
+    func publishedGalleries() throws(CatalogError) -> [GallerySummary]
+    /// Galleries whose manifests were written as `cupola.gallery/1`, until they are republished.
+    func galleriesAwaitingUpgrade() throws(CatalogError) -> Set<String>
+    /// Which of these rendition paths (relative to the gallery) a frame of the gallery still names.
+    func renditionPathsInUse(inGallery id: String, among paths: [String]) throws(CatalogError) -> Set<String>
     /// Replaces some renditions of a frame (and drops `removing`), marking its gallery dirty.
     func updateRenditions(of path: FilePathBytes, gallery: String, with records: [RenditionRecord],
                           removing names: [String]) throws(CatalogError)

@@ -82,3 +82,20 @@ public struct GallerySummary: Sendable, Hashable {
     public var firstCapture: String?
     public var lastCapture: String?
 }
+
+/// One published page of a gallery: the stretch of the gallery's order it covers and what was
+/// written for it. Kept in the catalog so that a change finds its page without reading the gallery.
+public struct PageRecord: Sendable, Hashable {
+    /// Order keys (`FrameOrder`) of the page's first and last frames.
+    public var firstKey: [UInt8]
+    public var lastKey: [UInt8]
+    /// Relative to the gallery folder: `pages/<hash>.json`.
+    public var path: String
+    public var sha256: String
+    public var bytes: Int
+    public var frameCount: Int
+    public var captureFirst: String?
+    public var captureLast: String?
+    public var firstFrame: String
+    public var lastFrame: String
+}

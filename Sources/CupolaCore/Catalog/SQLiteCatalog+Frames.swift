@@ -44,10 +44,10 @@ extension SQLiteCatalog {
         try markDirty([frame.gallery.id], in: db)
         try db.executeCached("DELETE FROM frame WHERE source_id = ?", [id])
         try db.executeCached("""
-            INSERT INTO frame (source_id, gallery, gallery_json, frame_id, name_json, stem, format, width, height, captured, metadata_json)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO frame (source_id, gallery, gallery_json, frame_id, name_json, stem, format, width, height, captured, metadata_json, sort_key)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [id, frame.gallery.id, gallery, frame.id, name, frame.stem, frame.format,
-                             frame.width, frame.height, frame.metadata.captured, metadata])
+                             frame.width, frame.height, frame.metadata.captured, metadata, Data(frame.orderKey)])
         for rendition in frame.renditions { try insert(rendition, of: id, in: db) }
     }
 
@@ -147,11 +147,11 @@ extension SQLiteCatalog {
         }
     }
 
-    static func frames(in db: Database, filter: String, arguments: StatementArguments) throws -> [CatalogFrame] {
+    static func frames(in db: Database, filter: String, arguments: StatementArguments, then suffix: String = "") throws -> [CatalogFrame] {
         let rows = try Row.fetchAll(db, sql: """
             SELECT \(sourceColumns), source.id AS source_id, frame.gallery_json, frame.frame_id, frame.name_json,
                    frame.stem, frame.format, frame.width, frame.height, frame.metadata_json
-            FROM frame JOIN source ON source.id = frame.source_id WHERE \(filter)
+            FROM frame JOIN source ON source.id = frame.source_id WHERE \(filter) \(suffix)
             """, arguments: arguments)
         var renditions: [Int64: [RenditionRecord]] = [:]
         let ids = rows.map { $0["source_id"] as Int64 }

@@ -1,14 +1,31 @@
 import Foundation
 
-/// Rebuilds gallery manifests and the index from the catalog, never patching a file in place.
-/// A file whose bytes would not change is not rewritten, so a no-op run touches nothing.
+/// Publishes galleries from the catalog as paged manifests (`cupola.gallery/2`): re-cuts only the
+/// stretches of a gallery whose frames changed, writes the pages that came out different, then the
+/// manifest and the index. Files are written whole (temporary name, then rename) and never patched;
+/// a page is named by its content, so a reader of the old manifest still finds the old pages until
+/// the new manifest is in place. A file whose bytes would not change is not rewritten.
 public struct GalleryPublisher: Sendable {
     let layout: LibraryLayout
     let catalog: any Catalog
 
+    /// Frames read from the catalog at a time.
+    static let batchSize = 512
+    /// With more changed frames than this, a gallery is re-cut in one pass instead of by stretches.
+    static let wholeGalleryThreshold = 2048
+
     public init(layout: LibraryLayout, catalog: any Catalog) {
         self.layout = layout
         self.catalog = catalog
+    }
+
+    /// What one publication wrote.
+    public struct Report: Sendable {
+        /// Files written or removed under `galleries/`.
+        public var written: [FilePathBytes] = []
+        public var bytesWritten = 0
+        /// Galleries brought from `cupola.gallery/1` to `/2`.
+        public var upgraded: [String] = []
     }
 
     static let encoder: JSONEncoder = {
@@ -17,31 +34,101 @@ public struct GalleryPublisher: Sendable {
         return encoder
     }()
 
-    /// Frames in manifest order: by capture time (undated last), then id, then source.
-    static func ordered(_ frames: [CatalogFrame]) -> [CatalogFrame] {
-        frames.sorted { a, b in
-            switch (a.metadata.captured, b.metadata.captured) {
-            case let (x?, y?) where x != y: return x < y
-            case (.some, nil): return true
-            case (nil, .some): return false
-            default: break
+    /// Republishes `galleries` and the index. `checkPages` re-reads every page that stays, to
+    /// rewrite one that was damaged (repair); otherwise a page file that exists is trusted.
+    @discardableResult
+    public func publish(galleries: Set<String>, checkPages: Bool = false) throws -> Report {
+        var report = Report()
+        let upgrading = try catalog.galleriesAwaitingUpgrade()
+        for id in galleries.sorted() {
+            try publishGallery(id, whole: checkPages || upgrading.contains(id), checkPages: checkPages, report: &report)
+            if upgrading.contains(id) { report.upgraded.append(id) }
+        }
+        try AtomicFile.makeFolder(layout.galleriesFolder)
+        try write(try indexData(), to: layout.indexFile, report: &report)
+        return report
+    }
+
+    private func publishGallery(_ id: String, whole: Bool, checkPages: Bool, report: inout Report) throws {
+        let folder = layout.galleryFolder(id)
+        guard let identity = try catalog.galleryIdentity(id) else {
+            try unpublish(id, report: &report)
+            return
+        }
+        let old = try catalog.pages(ofGallery: id)
+        var changed: [[UInt8]]? = nil
+        if !whole && !old.isEmpty {
+            let keys = try catalog.changedKeys(inGallery: id, limit: Self.wholeGalleryThreshold)
+            if keys.count < Self.wholeGalleryThreshold { changed = keys }
+        }
+        try AtomicFile.makeFolder(folder.appending("pages"))
+        var cut = PageRecut(gallery: id, old: old, catalog: catalog)
+        try cut.run(changedKeys: changed) { page in
+            let file = folder.appending(page.record.path)
+            if checkPages ? FileManager.default.contents(atPath: file.description) != page.data
+                          : !FileManager.default.fileExists(atPath: file.description) {
+                try AtomicFile.write(page.data, to: file)
+                report.written.append(file)
+                report.bytesWritten += page.data.count
             }
-            if a.id != b.id { return a.id < b.id }
-            return a.source.label < b.source.label || (a.source.label == b.source.label && a.source.path < b.source.path)
+        }
+        try catalog.replacePages(ofGallery: id, identity: identity, removing: cut.removing, adding: cut.adding)
+        try write(try manifestData(gallery: id, identity: identity), to: layout.manifestFile(id), report: &report)
+        try removeRetiredPages(id, sweep: cut.isWhole, report: &report)
+    }
+
+    /// A gallery whose last frame left: its manifest and pages go.
+    private func unpublish(_ id: String, report: inout Report) throws {
+        let old = try catalog.pages(ofGallery: id)
+        try catalog.replacePages(ofGallery: id, identity: nil, removing: old, adding: [])
+        let manifest = layout.manifestFile(id)
+        if FileManager.default.fileExists(atPath: manifest.description) {
+            AtomicFile.remove(manifest)
+            report.written.append(manifest)
+        }
+        try removeRetiredPages(id, sweep: true, report: &report)
+        _ = layout.galleryFolder(id).appending("pages").withCString { rmdir($0) }
+    }
+
+    /// Deletes the page files the catalog no longer lists, once the manifest no longer names them.
+    /// `sweep` also deletes any other file in `pages/` that no page row names (left by a killed run).
+    private func removeRetiredPages(_ id: String, sweep: Bool, report: inout Report) throws {
+        let folder = layout.galleryFolder(id)
+        for path in try catalog.retiredPages(ofGallery: id) {
+            let file = folder.appending(path)
+            if FileManager.default.fileExists(atPath: file.description) {
+                AtomicFile.remove(file)
+                report.written.append(file)
+            }
+        }
+        try catalog.forgetRetiredPages(ofGallery: id)
+        guard sweep else { return }
+        let kept = Set(try catalog.pages(ofGallery: id).map(\.path))
+        let pages = folder.appending("pages")
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: pages.description)) ?? []
+        where !kept.contains("pages/\(name)") && !name.hasPrefix(AtomicFile.temporaryMarker) {
+            AtomicFile.remove(pages.appending(name))
+            report.written.append(pages.appending(name))
         }
     }
 
+    /// The manifest as the catalog's page rows say it should be; nil for a gallery with no frames.
     public func manifestData(gallery id: String) throws -> Data? {
-        let frames = Self.ordered(try catalog.frames(inGallery: id))
-        guard let identity = frames.first?.gallery else { return nil }
-        let manifest = GalleryManifest(gallery: identity, frameCount: frames.count,
-                                       captureRange: CaptureRange(frames.map(\.metadata.captured)),
-                                       frames: frames.map(ManifestFrame.init))
+        guard let identity = try catalog.galleryIdentity(id) else { return nil }
+        return try manifestData(gallery: id, identity: identity)
+    }
+
+    private func manifestData(gallery id: String, identity: GalleryIdentity) throws -> Data {
+        let pages = try catalog.pages(ofGallery: id)
+        let manifest = GalleryManifest(
+            gallery: identity, frameCount: pages.reduce(0) { $0 + $1.frameCount },
+            captureRange: CaptureRange(pages.flatMap { [$0.captureFirst, $0.captureLast] }),
+            pages: pages.map(GalleryManifest.Page.init))
         return try Self.encoder.encode(manifest) + Data("\n".utf8)
     }
 
     public func indexData() throws -> Data {
-        let galleries = try catalog.galleries()
+        let galleries = try catalog.publishedGalleries()
         let index = GalleryIndex(
             galleryCount: galleries.count, frameCount: galleries.reduce(0) { $0 + $1.frameCount },
             galleries: galleries.map {
@@ -53,28 +140,10 @@ public struct GalleryPublisher: Sendable {
         return try Self.encoder.encode(index) + Data("\n".utf8)
     }
 
-    /// Rewrites the manifests of `galleries` and the index; returns the files that changed.
-    @discardableResult
-    public func publish(galleries: Set<String>) throws -> [FilePathBytes] {
-        var written: [FilePathBytes] = []
-        for id in galleries.sorted() {
-            let file = layout.manifestFile(id)
-            if let data = try manifestData(gallery: id) {
-                try AtomicFile.makeFolder(layout.galleryFolder(id))
-                if try writeIfChanged(data, to: file) { written.append(file) }
-            } else if FileManager.default.fileExists(atPath: file.description) {
-                AtomicFile.remove(file)
-                written.append(file)
-            }
-        }
-        try AtomicFile.makeFolder(layout.galleriesFolder)
-        if try writeIfChanged(try indexData(), to: layout.indexFile) { written.append(layout.indexFile) }
-        return written
-    }
-
-    private func writeIfChanged(_ data: Data, to file: FilePathBytes) throws -> Bool {
-        if let existing = FileManager.default.contents(atPath: file.description), existing == data { return false }
+    private func write(_ data: Data, to file: FilePathBytes, report: inout Report) throws {
+        if let existing = FileManager.default.contents(atPath: file.description), existing == data { return }
         try AtomicFile.write(data, to: file)
-        return true
+        report.written.append(file)
+        report.bytesWritten += data.count
     }
 }

@@ -1,11 +1,62 @@
-/// The published form of a gallery: `cupola.gallery/1`. Field names are a contract with scripts
-/// and web sites: add fields freely, rename none without bumping the schema.
+/// The published form of a gallery: `cupola.gallery/2`. The manifest holds the gallery's identity,
+/// totals and the list of its pages; the frames live in the pages (`cupola.page/1`). Field names are
+/// a contract with scripts and web sites: add fields freely, rename none without bumping the schema.
 struct GalleryManifest: Encodable {
-    let schema = "cupola.gallery/1"
+    let schema = "cupola.gallery/2"
     let gallery: GalleryIdentity
     let frameCount: Int
     let captureRange: CaptureRange?
+    let pages: [Page]
+
+    /// One page as the manifest lists it: enough to find, check and skip to it.
+    struct Page: Encodable {
+        let path: String
+        let frameCount: Int
+        let sha256: String
+        let bytes: Int
+        let captureRange: CaptureRange?
+        let firstFrame: String
+        let lastFrame: String
+
+        init(_ record: PageRecord) {
+            path = record.path
+            frameCount = record.frameCount
+            sha256 = record.sha256
+            bytes = record.bytes
+            captureRange = CaptureRange(first: record.captureFirst, last: record.captureLast)
+            firstFrame = record.firstFrame
+            lastFrame = record.lastFrame
+        }
+
+        enum CodingKeys: String, CodingKey { case path, frameCount, sha256, bytes, captureRange, firstFrame, lastFrame }
+
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(path, forKey: .path)
+            try container.encode(frameCount, forKey: .frameCount)
+            try container.encode(sha256, forKey: .sha256)
+            try container.encode(bytes, forKey: .bytes)
+            try container.encode(captureRange, forKey: .captureRange)
+            try container.encode(firstFrame, forKey: .firstFrame)
+            try container.encode(lastFrame, forKey: .lastFrame)
+        }
+    }
+}
+
+/// One page of a gallery's frames: `cupola.page/1`, each frame exactly as `cupola.gallery/1` had it.
+struct GalleryPage: Encodable {
+    let schema = "cupola.page/1"
+    let gallery: String
     let frames: [ManifestFrame]
+
+    enum CodingKeys: String, CodingKey { case schema, gallery, frames }
+
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(schema, forKey: .schema)
+        try container.encode(gallery, forKey: .gallery)
+        try container.encode(frames, forKey: .frames)
+    }
 }
 
 struct CaptureRange: Encodable, Equatable {
@@ -131,7 +182,7 @@ extension GalleryIdentity {
 }
 
 extension GalleryManifest {
-    enum CodingKeys: String, CodingKey { case schema, gallery, frameCount, captureRange, frames }
+    enum CodingKeys: String, CodingKey { case schema, gallery, frameCount, captureRange, pages }
 
     func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -139,7 +190,7 @@ extension GalleryManifest {
         try container.encode(gallery, forKey: .gallery)
         try container.encode(frameCount, forKey: .frameCount)
         try container.encode(captureRange, forKey: .captureRange)
-        try container.encode(frames, forKey: .frames)
+        try container.encode(pages, forKey: .pages)
     }
 }
 

@@ -10,6 +10,9 @@ public struct LibraryVerifier {
             case manifestMissing = "manifest missing"
             case manifestDiffers = "manifest differs from the catalog"
             case manifestOrphan = "manifest of an unknown gallery"
+            case pageMissing = "page missing"
+            case pageDiffers = "page differs from the catalog"
+            case pageOrphan = "page not in the manifest"
             case indexDiffers = "index differs from the catalog"
             case renditionMissing = "rendition missing"
             case renditionDamaged = "rendition damaged"
@@ -47,8 +50,11 @@ public struct LibraryVerifier {
                 problems.append(Problem(kind: .manifestDiffers, file: relative(file), detail: "edited or stale", repairable: true))
             default: break
             }
-            for frame in try catalog.frames(inGallery: gallery) {
-                problems += check(frame, deep: deep)
+            problems += try PageCheck(layout: layout, catalog: catalog).problems(gallery: gallery).map {
+                Problem(kind: $0.kind, file: relative($0.file), detail: $0.detail, repairable: true)
+            }
+            try catalog.forEachFrame(inGallery: gallery) { batch in
+                for frame in batch { problems += check(frame, deep: deep) }
             }
         }
         let known = Set(galleries)
@@ -116,7 +122,7 @@ extension LibraryVerifier {
         let brokenRenditions = Set(problems.filter { [.renditionMissing, .renditionDamaged].contains($0.kind) && $0.repairable }.map(\.file))
         var plans: [RenditionPlan] = []
         for gallery in try catalog.galleries().map(\.identity.id) {
-            for frame in try catalog.frames(inGallery: gallery) {
+            try catalog.forEachFrame(inGallery: gallery) { batch in for frame in batch {
                 let broken = frame.renditions.filter {
                     brokenRenditions.contains(relative(layout.renditionFile(gallery: gallery, relativePath: $0.path)))
                 }
@@ -125,7 +131,7 @@ extension LibraryVerifier {
                     settings.renditions.first { $0.name == record.name } ?? RenditionSpec(name: record.name, size: max(record.width, record.height))
                 }
                 plans.append(RenditionPlan(frame: frame, settings: specs, force: true))
-            }
+            } }
         }
         var summary = Regenerator.Summary()
         let regenerator = Regenerator(layout: layout, catalog: catalog, settings: settings, workers: workers)
@@ -134,8 +140,10 @@ extension LibraryVerifier {
         for problem in problems where problem.kind == .manifestOrphan {
             AtomicFile.remove(layout.root.appending(problem.file))
         }
-        let galleries = Set(try catalog.galleries().map(\.identity.id))
-        try GalleryPublisher(layout: layout, catalog: catalog).publish(galleries: galleries)
+        // Every page is re-cut and re-read: a missing or edited one is written again.
+        let galleries = Set(try catalog.galleries().map(\.identity.id)).union(try catalog.dirtyGalleries())
+        try GalleryPublisher(layout: layout, catalog: catalog).publish(galleries: galleries, checkPages: true)
+        try catalog.markClean(galleries)
         return try verify(deep: problems.contains { [.originalChanged, .originalMissing].contains($0.kind) })
     }
 }

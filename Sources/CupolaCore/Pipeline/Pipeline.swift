@@ -24,7 +24,7 @@ public final class Pipeline {
     private var dirtyGalleries: Set<String> = []
     private var touchedGalleries: Set<String> = []
     /// Rendition files of frames that left the catalog: removed once manifests no longer name them.
-    private var retiredFiles: [FilePathBytes] = []
+    private var retiredFiles: [(gallery: String, path: String)] = []
     /// Results not yet committed: written in batches, one transaction each.
     private var pendingChanges: [CatalogChange] = []
     /// When the oldest change not yet in a manifest was committed (the watcher's debounce).
@@ -97,9 +97,7 @@ public final class Pipeline {
     private func retire(_ frame: CatalogFrame) {
         dirtyGalleries.insert(frame.gallery.id)
         touchedGalleries.insert(frame.gallery.id)
-        retiredFiles += frame.renditions.map {
-            configuration.layout.renditionFile(gallery: frame.gallery.id, relativePath: $0.path)
-        }
+        retiredFiles += frame.renditions.map { (frame.gallery.id, $0.path) }
     }
 
     func advance() {
@@ -176,8 +174,11 @@ public final class Pipeline {
         let publisher = GalleryPublisher(layout: configuration.layout, catalog: catalog)
         // Galleries a killed run changed but did not publish are in the catalog's dirty list.
         dirtyGalleries.formUnion(try catalog.dirtyGalleries())
-        _ = try clock.measure(.manifest) { try publisher.publish(galleries: dirtyGalleries) }
+        let report = try clock.measure(.manifest) { try publisher.publish(galleries: dirtyGalleries) }
         try catalog.markClean(dirtyGalleries)
+        summary.upgradedGalleries += report.upgraded
+        summary.galleryFilesWritten += report.written.count
+        summary.galleryBytesWritten += report.bytesWritten
         try removeRetiredFiles()
         onPublish?(dirtyGalleries.sorted())
         dirtyGalleries = []
@@ -185,15 +186,15 @@ public final class Pipeline {
     }
 
     /// Deletes renditions of frames that left the catalog, unless a frame still names the same
-    /// file. Reads the catalog only when there is something to delete: most publications have none.
+    /// file (asked of the catalog for just these files, not by reading their galleries).
     private func removeRetiredFiles() throws {
         guard !retiredFiles.isEmpty else { return }
-        let stillNamed = Set(try dirtyGalleries.flatMap { gallery in
-            try catalog.frames(inGallery: gallery).flatMap { frame in
-                frame.renditions.map { configuration.layout.renditionFile(gallery: gallery, relativePath: $0.path) }
+        for (gallery, files) in Dictionary(grouping: retiredFiles, by: \.gallery) {
+            let inUse = try catalog.renditionPathsInUse(inGallery: gallery, among: files.map(\.path))
+            for file in files where !inUse.contains(file.path) {
+                AtomicFile.remove(configuration.layout.renditionFile(gallery: gallery, relativePath: file.path))
             }
-        })
-        for file in retiredFiles where !stillNamed.contains(file) { AtomicFile.remove(file) }
+        }
         retiredFiles = []
     }
 

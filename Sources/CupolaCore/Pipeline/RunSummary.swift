@@ -50,13 +50,18 @@ public struct RunSummary: Codable, Sendable {
     public var staleRenditions = 0
     public var elapsedSeconds = 0.0
     public var stages: [String: Double]?
+    /// Galleries whose `cupola.gallery/1` manifest this run rewrote as paged (`cupola.gallery/2`).
+    public var upgradedGalleries: [String] = []
+    /// Files written or removed under `galleries/` (pages, manifests, index) and the bytes written.
+    public var galleryFilesWritten = 0
+    public var galleryBytesWritten = 0
 
     public init(command: String) { self.command = command }
 
     /// True when the run changed nothing and found nothing wrong: cron hears nothing.
     public var isQuiet: Bool {
         ingested == 0 && refreshed == 0 && rejected == 0 && failed == 0 && removed == 0 && pending == 0
-            && stoppedEarly == nil
+            && stoppedEarly == nil && upgradedGalleries.isEmpty
     }
 
     public var exitCode: Int32 {
@@ -82,7 +87,13 @@ public struct RunSummary: Codable, Sendable {
         if skippedTotal > 0 { parts.append("\(skippedTotal) skipped") }
         if !sharedIds.isEmpty { parts.append("\(sharedIds.count) frame ids shared by several files") }
         if staleRenditions > 0 { parts.append("\(staleRenditions) renditions out of date, run `cupola regenerate`") }
+        if !upgradedGalleries.isEmpty { parts.append(upgradeNote) }
         return parts.joined(separator: ", ") + ", \(seconds) s"
+    }
+
+    var upgradeNote: String {
+        let count = upgradedGalleries.count
+        return "\(count) galler\(count == 1 ? "y" : "ies") upgraded to paged manifests (cupola.gallery/2)"
     }
 }
 

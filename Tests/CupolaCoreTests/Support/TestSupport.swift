@@ -61,12 +61,22 @@ enum TestIngest {
         return try JSONSerialization.jsonObject(with: data) as! [String: Any]
     }
 
+    /// Every frame of every gallery, read from the manifests' pages in order.
     static func frames(_ library: String) throws -> [[String: Any]] {
         let galleries = URL(fileURLWithPath: "\(library)/galleries")
-        return try FileManager.default.contentsOfDirectory(atPath: galleries.path).sorted().flatMap { gallery -> [[String: Any]] in
-            let file = galleries.appendingPathComponent("\(gallery)/manifest.json")
-            guard FileManager.default.fileExists(atPath: file.path) else { return [] }
-            let object = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as! [String: Any]
+        return try FileManager.default.contentsOfDirectory(atPath: galleries.path).sorted().flatMap { gallery in
+            try frames(library, gallery: gallery)
+        }
+    }
+
+    static func frames(_ library: String, gallery: String) throws -> [[String: Any]] {
+        let folder = URL(fileURLWithPath: "\(library)/galleries/\(gallery)")
+        let file = folder.appendingPathComponent("manifest.json")
+        guard FileManager.default.fileExists(atPath: file.path) else { return [] }
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as! [String: Any]
+        return try (manifest["pages"] as! [[String: Any]]).flatMap { entry -> [[String: Any]] in
+            let page = folder.appendingPathComponent(entry["path"] as! String)
+            let object = try JSONSerialization.jsonObject(with: Data(contentsOf: page)) as! [String: Any]
             return object["frames"] as! [[String: Any]]
         }
     }

@@ -1,0 +1,104 @@
+import Foundation
+
+/// Works out a gallery's pages again where its frames changed, reading only those stretches.
+///
+/// Each changed order key falls in one published page (the last whose first key is not after it).
+/// From the start of such a page, frames are read in order and cut afresh (`PagePartition`) until a
+/// new page ends exactly where an old page ended: from there on the frames and the cuts are the
+/// same as before. Pages that no change reached are neither read nor written. With no published
+/// pages, or no list of changes, the whole gallery is cut in one pass.
+struct PageRecut {
+    let gallery: String
+    let old: [PageRecord]
+    let catalog: any Catalog
+    /// Old pages to drop and new ones to record; a page whose bytes did not change is in both.
+    private(set) var removing: [PageRecord] = []
+    private(set) var adding: [PageRecord] = []
+    private(set) var isWhole = false
+
+    init(gallery: String, old: [PageRecord], catalog: any Catalog) {
+        self.gallery = gallery
+        self.old = old
+        self.catalog = catalog
+    }
+
+    struct Page {
+        let record: PageRecord
+        let data: Data
+    }
+
+    /// Cuts the stretches around `changedKeys` (all of the gallery when nil), handing each page to
+    /// `emit` in order.
+    mutating func run(changedKeys: [[UInt8]]?, emit: (Page) throws -> Void) throws {
+        guard let changedKeys, !old.isEmpty else {
+            isWhole = true
+            removing = old
+            try cut(from: nil, oldIndex: 0, stopWhenAligned: false, emit: emit)
+            return
+        }
+        var affected = Set<Int>()
+        for key in changedKeys { affected.insert(pageIndex(containing: key)) }
+        var coveredThrough = -1
+        for start in affected.sorted() where start > coveredThrough {
+            // A change before the first page's first frame lies in the first page.
+            coveredThrough = try cut(from: start == 0 ? nil : old[start].firstKey, oldIndex: start, stopWhenAligned: true, emit: emit)
+        }
+    }
+
+    /// The published page a key belongs to: the last one starting at or before it.
+    private func pageIndex(containing key: [UInt8]) -> Int {
+        var low = 0, high = old.count
+        while low < high {
+            let middle = (low + high) / 2
+            if old[middle].firstKey.lexicographicallyPrecedes(key) || old[middle].firstKey == key {
+                low = middle + 1
+            } else {
+                high = middle
+            }
+        }
+        return max(0, low - 1)
+    }
+
+    /// Reads frames from `start` and cuts them into pages; returns the index of the last old page
+    /// the new pages cover. Stops where a new page ends with an old one, or at the gallery's end.
+    @discardableResult
+    private mutating func cut(from start: [UInt8]?, oldIndex: Int, stopWhenAligned: Bool,
+                              emit: (Page) throws -> Void) throws -> Int {
+        var cutter = PageCutter()
+        var cursor = start
+        var inclusive = true
+        var oldEnd = oldIndex
+        while true {
+            let batch = try catalog.frames(inGallery: gallery, from: cursor, after: !inclusive, limit: GalleryPublisher.batchSize)
+            for frame in batch {
+                guard let page = cutter.add(frame) else { continue }
+                try finish(page, emit: emit)
+                guard stopWhenAligned, let lastKey = page.keys.last else { continue }
+                while oldEnd < old.count - 1 && old[oldEnd].lastKey.lexicographicallyPrecedes(lastKey) { oldEnd += 1 }
+                if old[oldEnd].lastKey == lastKey {
+                    removing += old[oldIndex...oldEnd]
+                    return oldEnd
+                }
+            }
+            if batch.count < GalleryPublisher.batchSize { break }
+            cursor = batch.last!.orderKey
+            inclusive = false
+        }
+        if let page = cutter.flush() { try finish(page, emit: emit) }
+        if stopWhenAligned { removing += old[oldIndex...] }
+        return old.count - 1
+    }
+
+    private mutating func finish(_ page: (frames: [CatalogFrame], keys: [[UInt8]]), emit: (Page) throws -> Void) throws {
+        let data = try GalleryPublisher.encoder.encode(GalleryPage(gallery: gallery, frames: page.frames.map(ManifestFrame.init)))
+            + Data("\n".utf8)
+        let sha256 = Hashing.sha256(data)
+        let range = CaptureRange(page.frames.map(\.metadata.captured))
+        let record = PageRecord(firstKey: page.keys.first!, lastKey: page.keys.last!,
+                                path: "pages/\(sha256.prefix(16)).json", sha256: sha256, bytes: data.count,
+                                frameCount: page.frames.count, captureFirst: range?.first, captureLast: range?.last,
+                                firstFrame: page.frames.first!.id, lastFrame: page.frames.last!.id)
+        adding.append(record)
+        try emit(Page(record: record, data: data))
+    }
+}
