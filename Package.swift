@@ -41,7 +41,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CupolaCoreTests",
-            dependencies: ["CupolaCore", "CupolaFixtures", "cupola", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "CupolaCore", "CupolaFixtures", "cupola", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
     ]
 )

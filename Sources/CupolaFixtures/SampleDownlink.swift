@@ -65,13 +65,14 @@ public enum SampleDownlink {
         return frames
     }
 
-    /// Many small frames with EXIF, spread over ten expeditions, for benchmarks. All share one
-    /// encoded picture per size, so writing ten thousand takes seconds.
-    public static func bulk(count: Int, longEdge: Int) -> [SampleFrame] {
+    /// Many small frames with EXIF, spread over ten expeditions (or all in `expedition`), one a
+    /// second, for benchmarks. All share one encoded picture per size, so writing ten thousand
+    /// takes seconds.
+    public static func bulk(count: Int, longEdge: Int, expedition only: Int? = nil) -> [SampleFrame] {
         (0..<count).map { index in
-            let expedition = 60 + index % 10
-            let seconds = index % 60, minutes = (index / 60) % 60, hours = (index / 3600) % 24
-            let taken = String(format: "2023:04:02 %02d:%02d:%02d", hours, minutes, seconds)
+            let expedition = only ?? 60 + index % 10
+            let seconds = index % 60, minutes = (index / 60) % 60, hours = (index / 3600) % 24, day = 2 + index / 86400
+            let taken = String(format: "2023:04:%02d %02d:%02d:%02d", day, hours, minutes, seconds)
             return SampleFrame(fileName: String(format: "iss%03de%06d.jpg", expedition, 100000 + index),
                                width: longEdge, height: longEdge * 2 / 3, orientation: 1,
                                exif: nikon("NIKON D5", serial: "2007934", taken: taken))

@@ -25,9 +25,12 @@ struct MakeSamples: ParsableCommand {
     @Option(name: .long, help: "Long edge of the frames written with --count.")
     var size = 160
 
+    @Option(name: .long, help: "Put every frame written with --count in this expedition's gallery (for archive-scale benchmarks).")
+    var expedition: Int?
+
     func run() throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let frames = count.map { SampleDownlink.bulk(count: $0, longEdge: size) } ?? SampleDownlink.frames
+        let frames = count.map { SampleDownlink.bulk(count: $0, longEdge: size, expedition: expedition) } ?? SampleDownlink.frames
         for sample in frames {
             try sample.jpeg().write(to: URL(fileURLWithPath: folder).appendingPathComponent(sample.fileName))
         }

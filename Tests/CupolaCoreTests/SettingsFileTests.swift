@@ -45,7 +45,8 @@ struct SettingsFileTests {
     @Test("bad values are refused with the key's name",
           arguments: ["jobs = -1", "timezone = \"Mars/Olympus\"", "[[rendition]]\nname = \"x\"\nsize = 9\n",
                       "[[rendition]]\nname = \"../up\"\nsize = 100\n", "[[rendition]]\nname = \"a\"\nsize = 100\nformat = \"gif\"\n",
-                      "[[rendition]]\nname = \"a\"\nsize = 100\n[[rendition]]\nname = \"a\"\nsize = 50\n", "jobs = "])
+                      "[[rendition]]\nname = \"a\"\nsize = 100\n[[rendition]]\nname = \"a\"\nsize = 50\n", "jobs = ",
+                      "[[rendition]]\nname = \"pages\"\nsize = 100\n"])
     func badValues(text: String) {
         #expect(throws: SettingsError.self) { try SettingsFile.parse(text, file: "cupola.toml") }
     }

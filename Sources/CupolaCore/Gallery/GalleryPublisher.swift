@@ -21,8 +21,9 @@ public struct GalleryPublisher: Sendable {
 
     /// What one publication wrote.
     public struct Report: Sendable {
-        /// Files written or removed under `galleries/`.
+        /// Files written under `galleries/`, and files removed there.
         public var written: [FilePathBytes] = []
+        public var removed: [FilePathBytes] = []
         public var bytesWritten = 0
         /// Galleries brought from `cupola.gallery/1` to `/2`.
         public var upgraded: [String] = []
@@ -84,7 +85,7 @@ public struct GalleryPublisher: Sendable {
         let manifest = layout.manifestFile(id)
         if FileManager.default.fileExists(atPath: manifest.description) {
             AtomicFile.remove(manifest)
-            report.written.append(manifest)
+            report.removed.append(manifest)
         }
         try removeRetiredPages(id, sweep: true, report: &report)
         _ = layout.galleryFolder(id).appending("pages").withCString { rmdir($0) }
@@ -98,7 +99,7 @@ public struct GalleryPublisher: Sendable {
             let file = folder.appending(path)
             if FileManager.default.fileExists(atPath: file.description) {
                 AtomicFile.remove(file)
-                report.written.append(file)
+                report.removed.append(file)
             }
         }
         try catalog.forgetRetiredPages(ofGallery: id)
@@ -108,7 +109,7 @@ public struct GalleryPublisher: Sendable {
         for name in (try? FileManager.default.contentsOfDirectory(atPath: pages.description)) ?? []
         where !kept.contains("pages/\(name)") && !name.hasPrefix(AtomicFile.temporaryMarker) {
             AtomicFile.remove(pages.appending(name))
-            report.written.append(pages.appending(name))
+            report.removed.append(pages.appending(name))
         }
     }
 

@@ -134,6 +134,8 @@ public enum SettingsFile {
             guard name.range(of: "^[a-z0-9][a-z0-9_-]{0,31}$", options: .regularExpression) != nil else {
                 throw error("rendition name \"\(name)\" must be lower-case letters, digits, - or _", key: "name")
             }
+            // A gallery folder holds its pages in `pages/` beside the rendition folders.
+            guard name != "pages" else { throw error("rendition name \"pages\" is taken by the gallery's manifest pages", key: "name") }
             guard let sizeValue = table["size"] else { throw error("rendition \"\(name)\" needs a size", key: "name") }
             let size = try integer(sizeValue, key: "size", range: 16...16384)
             var format = RenditionSpec.Format.jpeg
