@@ -29,7 +29,9 @@ struct PagedManifestTests {
             let pages = report.written.filter { $0.description.contains("/pages/") }
             let others = report.written.filter { !$0.description.contains("/pages/") }.map { $0.lastComponent }
             #expect((1...2).contains(pages.count), "frame \(what): \(pages.count) pages written")
-            #expect(others.map { String(decoding: $0, as: UTF8.self) }.sorted() == ["index.json", "manifest.json"], "frame \(what)")
+            // The index changes when the gallery's count or capture range does.
+            #expect(Set(others.map { String(decoding: $0, as: UTF8.self) }).isSubset(of: ["index.json", "manifest.json"]), "frame \(what)")
+            #expect(others.contains(Array("manifest.json".utf8)), "frame \(what)")
             #expect(report.removed.count <= 2, "frame \(what): \(report.removed.count) files removed")
         }
         #expect(try SchemaCheck.problems(galleries: "\(library.folder.path)/galleries").status == 0)

@@ -52,30 +52,32 @@ enum PagedManifestMigration {
 
     /// Every change to a frame or its renditions marks its place in the gallery as changed, in the
     /// same transaction, whichever code path made it: publishing then rewrites only the pages there.
+    /// (No `INSERT OR IGNORE` here: inside a trigger, the outer statement's conflict handling, such
+    /// as an upsert's, replaces it, and a key already marked would abort the change.)
     private static func createTriggers(_ db: Database) throws {
+        func mark(_ gallery: String, _ key: String) -> String {
+            """
+            INSERT INTO dirty_frame (gallery, key) SELECT \(gallery), \(key)
+                WHERE \(key) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM dirty_frame WHERE gallery = \(gallery) AND key = \(key));
+            """
+        }
+        func markFrame(_ sourceId: String) -> String {
+            """
+            INSERT INTO dirty_frame (gallery, key) SELECT f.gallery, f.sort_key FROM frame f
+                WHERE f.source_id = \(sourceId) AND f.sort_key IS NOT NULL
+                AND NOT EXISTS (SELECT 1 FROM dirty_frame d WHERE d.gallery = f.gallery AND d.key = f.sort_key);
+            """
+        }
         try db.execute(sql: """
-            CREATE TRIGGER frame_added AFTER INSERT ON frame BEGIN
-                INSERT OR IGNORE INTO dirty_frame (gallery, key) VALUES (new.gallery, new.sort_key);
-            END;
-            CREATE TRIGGER frame_removed AFTER DELETE ON frame BEGIN
-                INSERT OR IGNORE INTO dirty_frame (gallery, key) VALUES (old.gallery, old.sort_key);
-            END;
+            CREATE TRIGGER frame_added AFTER INSERT ON frame BEGIN \(mark("new.gallery", "new.sort_key")) END;
+            CREATE TRIGGER frame_removed AFTER DELETE ON frame BEGIN \(mark("old.gallery", "old.sort_key")) END;
             CREATE TRIGGER frame_changed AFTER UPDATE ON frame BEGIN
-                INSERT OR IGNORE INTO dirty_frame (gallery, key) VALUES (old.gallery, old.sort_key);
-                INSERT OR IGNORE INTO dirty_frame (gallery, key) VALUES (new.gallery, new.sort_key);
+                \(mark("old.gallery", "old.sort_key")) \(mark("new.gallery", "new.sort_key"))
             END;
-            CREATE TRIGGER rendition_added AFTER INSERT ON rendition BEGIN
-                INSERT OR IGNORE INTO dirty_frame (gallery, key)
-                    SELECT gallery, sort_key FROM frame WHERE source_id = new.source_id;
-            END;
-            CREATE TRIGGER rendition_removed AFTER DELETE ON rendition BEGIN
-                INSERT OR IGNORE INTO dirty_frame (gallery, key)
-                    SELECT gallery, sort_key FROM frame WHERE source_id = old.source_id;
-            END;
-            CREATE TRIGGER source_renamed AFTER UPDATE OF path, label ON source BEGIN
-                INSERT OR IGNORE INTO dirty_frame (gallery, key)
-                    SELECT gallery, sort_key FROM frame WHERE source_id = new.id;
-            END;
+            CREATE TRIGGER rendition_added AFTER INSERT ON rendition BEGIN \(markFrame("new.source_id")) END;
+            CREATE TRIGGER rendition_removed AFTER DELETE ON rendition BEGIN \(markFrame("old.source_id")) END;
+            CREATE TRIGGER source_renamed AFTER UPDATE OF path, label ON source
+                WHEN old.path IS NOT new.path OR old.label IS NOT new.label BEGIN \(markFrame("new.id")) END;
             """)
     }
 }

@@ -33,15 +33,22 @@ struct PageRecut {
         guard let changedKeys, !old.isEmpty else {
             isWhole = true
             removing = old
-            try cut(from: nil, oldIndex: 0, stopWhenAligned: false, emit: emit)
+            try cut(after: nil, oldIndex: 0, stopWhenAligned: false, emit: emit)
             return
         }
         var affected = Set<Int>()
-        for key in changedKeys { affected.insert(pageIndex(containing: key)) }
+        for key in changedKeys {
+            let page = pageIndex(containing: key)
+            affected.insert(page)
+            // A new frame between two pages may open the next one (when the cut before it stays).
+            if page + 1 < old.count && old[page].lastKey.lexicographicallyPrecedes(key) { affected.insert(page + 1) }
+        }
         var coveredThrough = -1
         for start in affected.sorted() where start > coveredThrough {
-            // A change before the first page's first frame lies in the first page.
-            coveredThrough = try cut(from: start == 0 ? nil : old[start].firstKey, oldIndex: start, stopWhenAligned: true, emit: emit)
+            // Read from just after the previous page's last frame: a new frame before this page's
+            // first one (or before the gallery's first page) is read too.
+            coveredThrough = try cut(after: start == 0 ? nil : old[start - 1].lastKey, oldIndex: start,
+                                     stopWhenAligned: true, emit: emit)
         }
     }
 
@@ -59,17 +66,17 @@ struct PageRecut {
         return max(0, low - 1)
     }
 
-    /// Reads frames from `start` and cuts them into pages; returns the index of the last old page
-    /// the new pages cover. Stops where a new page ends with an old one, or at the gallery's end.
+    /// Reads frames after `start` (from the gallery's first when nil) and cuts them into pages;
+    /// returns the index of the last old page the new pages cover. Stops where a new page ends with
+    /// an old one, or at the gallery's end.
     @discardableResult
-    private mutating func cut(from start: [UInt8]?, oldIndex: Int, stopWhenAligned: Bool,
+    private mutating func cut(after start: [UInt8]?, oldIndex: Int, stopWhenAligned: Bool,
                               emit: (Page) throws -> Void) throws -> Int {
         var cutter = PageCutter()
         var cursor = start
-        var inclusive = true
         var oldEnd = oldIndex
         while true {
-            let batch = try catalog.frames(inGallery: gallery, from: cursor, after: !inclusive, limit: GalleryPublisher.batchSize)
+            let batch = try catalog.frames(inGallery: gallery, from: cursor, after: cursor != nil, limit: GalleryPublisher.batchSize)
             for frame in batch {
                 guard let page = cutter.add(frame) else { continue }
                 try finish(page, emit: emit)
@@ -82,7 +89,6 @@ struct PageRecut {
             }
             if batch.count < GalleryPublisher.batchSize { break }
             cursor = batch.last!.orderKey
-            inclusive = false
         }
         if let page = cutter.flush() { try finish(page, emit: emit) }
         if stopWhenAligned { removing += old[oldIndex...] }
