@@ -83,7 +83,7 @@ struct Ingest: AsyncParsableCommand {
                 return (session.catalog, session.layout, session.settings, session)
             }
             let settings = try LibrarySession.loadSettings(library: options.library, override: options.config)
-            return (try SQLiteCatalog(path: ":memory:"), layout, settings, nil)
+            return (try SQLiteCatalog(path: SQLiteCatalog.inMemory), layout, settings, nil)
         }
         let session = try LibrarySession(library: options.library, settingsFile: options.config,
                                          command: "ingest", waitForLock: wait)

@@ -69,15 +69,19 @@ struct CommandLineTests {
         #expect(result.stderr.contains("max_pixels"))
     }
 
-    @Test("--dry-run says what would happen and writes nothing")
+    @Test("--dry-run says what would happen and writes nothing, not even in the working folder")
     func dryRun() throws {
         let fixture = try SampleLibrary()
-        let result = try fixture.ingestCommand(["--dry-run", "--json"])
+        let workingFolder = fixture.folder.folder("cwd")
+        let result = try CLI.run(["ingest", fixture.downlink.path, "--library", fixture.library, "--dry-run", "--json"],
+                                 workingFolder: workingFolder)
         #expect(result.status == 0)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(object["pending"] as? Int == 15)
         #expect(object["ingested"] as? Int == 0)
         #expect(!FileManager.default.fileExists(atPath: fixture.library))
+        // A catalog held in memory once left a SQLite file named ":memory:" here.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: workingFolder.path) == [])
     }
 
     @Test("a missing SOURCE is a usage error (64) and a damaged catalog an I/O error (74)")
