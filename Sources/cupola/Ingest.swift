@@ -86,7 +86,7 @@ struct Ingest: AsyncParsableCommand {
             return (try SQLiteCatalog(path: SQLiteCatalog.inMemory), layout, settings, nil)
         }
         let session = try LibrarySession(library: options.library, settingsFile: options.config,
-                                         command: "ingest", waitForLock: wait)
+                                         command: "ingest", waitForLock: wait, creating: true)
         return (session.catalog, session.layout, session.settings, session)
     }
 }

@@ -98,6 +98,21 @@ struct CommandLineTests {
         #expect(damaged.stderr.contains("damaged"))
     }
 
+    @Test("regenerate and verify --repair on a path with no library exit 64 and create nothing; only ingest and watch make libraries",
+          arguments: [["regenerate"], ["regenerate", "--dry-run"], ["verify", "--repair"]])
+    func maintenanceNeedsALibrary(command: [String]) throws {
+        let folder = TemporaryFolder()
+        let missing = folder.url.appendingPathComponent("no-library").path
+        let result = try CLI.run(command + ["--library", missing])
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(result.stderr.contains("no library here"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: missing))
+        // An existing folder without a catalog is no library either, and gets none.
+        let empty = folder.folder("empty").path
+        #expect(try CLI.run(command + ["--library", empty]).status == 64)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: empty) == [])
+    }
+
     @Test("a catalog without its tables (an older cupola's) makes status say so, and ingest brings it up to date")
     func catalogWithoutSchema() throws {
         let fixture = try SampleLibrary()

@@ -62,6 +62,9 @@ enum CatalogSchema {
         migrator.registerMigration("v3: library copies of originals") { db in
             try db.execute(sql: "ALTER TABLE source ADD COLUMN original BLOB")
         }
+        migrator.registerMigration("v4: shuttle gallery titles without leading zeros") { db in
+            try retitleShuttleGalleries(db)
+        }
         return migrator
     }
 }

@@ -48,7 +48,7 @@ enum Corpus {
 enum TestIngest {
     @discardableResult
     static func run(_ sources: [String], library: String, settings: Settings = Settings(), workers: Int = 2) async throws -> RunSummary {
-        let session = try LibrarySession(library: library, settingsFile: nil, command: "ingest")
+        let session = try LibrarySession(library: library, settingsFile: nil, command: "ingest", creating: true)
         let configuration = PipelineConfiguration(layout: session.layout, settings: settings, workers: workers)
         let pipeline = try Pipeline(configuration: configuration, catalog: session.catalog, command: "ingest")
         pipeline.crashMarker = session.crashMarker
