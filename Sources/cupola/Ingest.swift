@@ -47,6 +47,7 @@ struct Ingest: AsyncParsableCommand {
         let started = Date()
         do {
             var folders = try sources.map { (path) throws(IntakeError) in try SourceFolder(path) }
+            for folder in folders { try folder.refuseInside(library: options.library) }
             // The lock first: a second run must say so at once, before libvips loads (~50 ms).
             let (catalog, layout, settings, session) = try open()
             for index in folders.indices { folders[index].exclude(options.library) }

@@ -59,6 +59,7 @@ struct Watch: AsyncParsableCommand {
         let logger = Logger(label: "cupola.watch")
         do {
             var source = try SourceFolder(inbox)
+            try source.refuseInside(library: library)
             let session = try LibrarySession(library: library, settingsFile: config, command: "watch", creating: true)
             source.exclude(library)
             try VipsRuntime.start()

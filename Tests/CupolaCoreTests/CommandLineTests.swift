@@ -141,6 +141,43 @@ struct CommandLineTests {
         #expect(again.stdout.isEmpty && again.stderr.isEmpty, "\(again.stderr)")
     }
 
+    @Test("a SOURCE or inbox that is the library, or lies inside it, is refused with one line and exit 64, in ingest and watch alike")
+    func sourceInsideLibrary() throws {
+        let fixture = try SampleLibrary()
+        #expect(try fixture.ingestCommand().status == 0)
+        let renditions = try FileManager.default.subpathsOfDirectory(atPath: "\(fixture.library)/galleries").count
+        let spelledThroughALink = fixture.folder.url.appendingPathComponent("link").path
+        try FileManager.default.createSymbolicLink(atPath: spelledThroughALink, withDestinationPath: fixture.library)
+        let cases: [(command: String, source: String, says: String)] = [
+            ("ingest", fixture.library, "it is the library"),
+            ("ingest", "\(fixture.library)/galleries", "it lies inside the library"),
+            ("ingest", "\(spelledThroughALink)/galleries/iss069", "it lies inside the library"),
+            ("watch", fixture.library, "it is the library"),
+            ("watch", "\(fixture.library)/galleries", "it lies inside the library"),
+        ]
+        for item in cases {
+            let result = try CLI.run([item.command, item.source, "--library", fixture.library])
+            #expect(result.status == 64, "\(item.command) \(item.source): \(result.stderr)")
+            let lines = result.stderr.split(separator: "\n")
+            #expect(lines.count == 1 && lines[0].contains(item.says), "\(item.command) \(item.source): \(result.stderr)")
+        }
+        #expect(try FileManager.default.subpathsOfDirectory(atPath: "\(fixture.library)/galleries").count == renditions)
+        #expect(try fixture.json(["status"])["frameCount"] as? Int == SampleDownlink.frames.count)
+    }
+
+    @Test("a library deep inside the SOURCE is passed over at any depth")
+    func libraryDeepInsideSource() throws {
+        let fixture = try SampleLibrary()
+        let deep = fixture.downlink.appendingPathComponent("a/b/library").path
+        let first = try CLI.run(["ingest", fixture.downlink.path, "--library", deep, "--json"])
+        #expect(first.status == 0, "\(first.stdout)")
+        let again = try CLI.run(["ingest", fixture.downlink.path, "--library", deep, "--json"])
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])
+        #expect(summary["ingested"] as? Int == 0)
+        #expect(summary["unchanged"] as? Int == SampleDownlink.frames.count)
+        #expect((summary["skipped"] as? [String: Int])?["the library itself"] == 1)
+    }
+
     @Test("status lists galleries, problem files and the last run")
     func status() throws {
         let fixture = try SampleLibrary()
