@@ -129,6 +129,10 @@ extension Watch {
             EventLog.log(result, to: logger)
             pipeline.forgetSummaryDetails()
         }
+        pipeline.onProblem = { problem in
+            logger.error("\(problem.outcome)", metadata: ["file": "\(problem.file)", "reason": "\(problem.reason)"])
+            pipeline.forgetSummaryDetails()
+        }
         pipeline.onPublish = { galleries in
             if !galleries.isEmpty { logger.info("published", metadata: ["galleries": "\(galleries.joined(separator: ","))"]) }
             // Building a manifest allocates in proportion to its gallery; give that back to the

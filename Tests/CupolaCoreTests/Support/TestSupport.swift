@@ -89,10 +89,18 @@ enum CLI {
         return Corpus.repository.appendingPathComponent(".build/debug/cupola")
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:], workingFolder: URL? = nil) throws -> Result {
+    /// `unprivileged`: as the user `nobody` when the tests run as root (see `Unprivileged`), so
+    /// that file permissions bite.
+    static func run(_ arguments: [String], environment: [String: String] = [:], workingFolder: URL? = nil,
+                    unprivileged: Bool = false) throws -> Result {
         let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
+        if unprivileged && getuid() == 0 {
+            process.executableURL = Unprivileged.setpriv
+            process.arguments = Unprivileged.arguments + [binary.path] + arguments
+        } else {
+            process.executableURL = binary
+            process.arguments = arguments
+        }
         if let workingFolder { process.currentDirectoryURL = workingFolder }
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe(), err = Pipe()
