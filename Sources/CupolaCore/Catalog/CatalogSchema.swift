@@ -63,7 +63,7 @@ enum CatalogSchema {
             try db.execute(sql: "ALTER TABLE source ADD COLUMN original BLOB")
         }
         migrator.registerMigration("v4: shuttle gallery titles without leading zeros") { db in
-            try retitleShuttleGalleries(db)
+            try CatalogSchema.retitleShuttleGalleries(db)
         }
         return migrator
     }
