@@ -156,7 +156,7 @@ struct CommandLineTests {
             ("watch", "\(fixture.library)/galleries", "it lies inside the library"),
         ]
         for item in cases {
-            let result = try CLI.run([item.command, item.source, "--library", fixture.library])
+            let result = try CLI.run([item.command, item.source, "--library", fixture.library], timeout: 20)
             #expect(result.status == 64, "\(item.command) \(item.source): \(result.stderr)")
             let lines = result.stderr.split(separator: "\n")
             #expect(lines.count == 1 && lines[0].contains(item.says), "\(item.command) \(item.source): \(result.stderr)")

@@ -91,8 +91,10 @@ enum CLI {
 
     /// `unprivileged`: as the user `nobody` when the tests run as root (see `Unprivileged`), so
     /// that file permissions bite.
+    /// `timeout`: killed after this many seconds, for commands that would otherwise run on (a
+    /// watcher that should have refused to start).
     static func run(_ arguments: [String], environment: [String: String] = [:], workingFolder: URL? = nil,
-                    unprivileged: Bool = false) throws -> Result {
+                    unprivileged: Bool = false, timeout: Double? = nil) throws -> Result {
         let process = Process()
         if unprivileged && getuid() == 0 {
             process.executableURL = Unprivileged.setpriv
@@ -108,6 +110,12 @@ enum CLI {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        if let timeout {
+            let pid = process.processIdentifier
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [process] in
+                if process.isRunning { kill(pid, SIGKILL) }
+            }
+        }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
