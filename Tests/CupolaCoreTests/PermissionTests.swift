@@ -76,4 +76,45 @@ struct PermissionTests {
         #expect(statusObject["frameCount"] as? Int == 1)
         #expect((statusObject["problems"] as? [[String: Any]])?.isEmpty ?? true, "\(status.stdout)")
     }
+
+    @Test("the watcher logs an unreadable folder in its inbox with the reason, and goes on with the rest")
+    func watcherNamesUnreadableFolder() throws {
+        let folder = TemporaryFolder()
+        let jpeg = try SyntheticImage.jpeg(width: 120, height: 80)
+        _ = folder.write(jpeg, to: "inbox/ok/ISS069-E-1.JPG")
+        _ = folder.write(jpeg, to: "inbox/locked/ISS069-E-2.JPG")
+        try Unprivileged.hand(folder.url)
+        let locked = folder.url.appendingPathComponent("inbox/locked").path
+        chmod(locked, 0)
+        defer { chmod(locked, 0o755) }
+        let log = folder.url.appendingPathComponent("watch.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let process = Process()
+        let arguments = ["watch", folder.url.appendingPathComponent("inbox").path,
+                         "--library", folder.url.appendingPathComponent("lib").path, "--settle", "0.2"]
+        if getuid() == 0 {
+            process.executableURL = Unprivileged.setpriv
+            process.arguments = Unprivileged.arguments + [CLI.binary.path] + arguments
+        } else {
+            process.executableURL = CLI.binary
+            process.arguments = arguments
+        }
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        let deadline = Date().addingTimeInterval(20)
+        var output = ""
+        while Date() < deadline {
+            output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            if output.contains("cannot read folder") && output.contains("ingested") { break }
+            usleep(50_000)
+        }
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(output.contains("file=inbox/locked reason=cannot read folder: permission denied"), "\(output)")
+        #expect(output.contains("frame=ISS069-E-1"), "\(output)")
+        #expect(process.terminationStatus == 0)
+    }
 }
