@@ -1,6 +1,7 @@
 import CupolaCore
 import CupolaFixtures
 import Foundation
+import GRDB
 import Testing
 
 /// What an unprivileged operator meets when files or folders cannot be read. The binary runs as
@@ -75,6 +76,28 @@ struct PermissionTests {
         let statusObject = try summary(status)
         #expect(statusObject["frameCount"] as? Int == 1)
         #expect((statusObject["problems"] as? [[String: Any]])?.isEmpty ?? true, "\(status.stdout)")
+    }
+
+    @Test("a library whose older cupola rejected a file for permissions retries it once readable")
+    func olderRejectionIsRetried() throws {
+        let folder = TemporaryFolder()
+        let file = folder.write(try SyntheticImage.jpeg(width: 120, height: 80), to: "src/ISS069-E-1.JPG")
+        try Unprivileged.hand(folder.url)
+        chmod(file.path, 0)
+        let library = folder.url.appendingPathComponent("lib").path
+        let arguments = ["ingest", folder.url.appendingPathComponent("src").path, "--library", library, "--json"]
+        #expect(try CLI.run(arguments, unprivileged: true).status == 1)
+        // As an older cupola recorded it: rejected, and the catalog not yet migrated.
+        let catalog = try DatabaseQueue(path: "\(library)/catalog.sqlite")
+        try catalog.write { db in
+            try db.execute(sql: "UPDATE source SET state = 'rejected'")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier LIKE 'v5:%'")
+        }
+        try catalog.close()
+        chmod(file.path, 0o644)
+        let retried = try CLI.run(arguments, unprivileged: true)
+        #expect(retried.status == 0, "\(retried.stdout)")
+        #expect(try summary(retried)["ingested"] as? Int == 1)
     }
 
     @Test("the watcher logs an unreadable folder in its inbox with the reason, and goes on with the rest")

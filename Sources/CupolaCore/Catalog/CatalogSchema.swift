@@ -65,6 +65,11 @@ enum CatalogSchema {
         migrator.registerMigration("v4: shuttle gallery titles without leading zeros") { db in
             try CatalogSchema.retitleShuttleGalleries(db)
         }
+        migrator.registerMigration("v5: files refused for permissions are retried") { db in
+            // Older runs called an unreadable file bad input, never to be read again until it
+            // changed; it is the file's surroundings that were wrong, so it becomes a failure.
+            try db.execute(sql: "UPDATE source SET state = 'failed' WHERE state = 'rejected' AND reason = 'permission denied'")
+        }
         return migrator
     }
 }
