@@ -11,6 +11,9 @@ public struct ExifBuilder: Sendable {
     public var orientation: Int?
     /// "YYYY:MM:DD HH:MM:SS"
     public var dateTimeOriginal: String?
+    /// "YYYY:MM:DD HH:MM:SS": ExifIFD DateTimeDigitized and IFD0 DateTime (the file's modify date).
+    public var dateTimeDigitized: String?
+    public var dateTime: String?
     public var subSeconds: String?
     public var offset: String?
     public var focalLength: (UInt32, UInt32)?
@@ -31,7 +34,9 @@ public struct ExifBuilder: Sendable {
         if let make { cupola_exif_set_ascii(data, primary, 0x010F, make) }
         if let model { cupola_exif_set_ascii(data, primary, 0x0110, model) }
         if let orientation { cupola_exif_set_short(data, primary, 0x0112, UInt16(orientation)) }
+        if let dateTime { cupola_exif_set_ascii(data, primary, 0x0132, dateTime) }
         if let dateTimeOriginal { cupola_exif_set_ascii(data, exif, 0x9003, dateTimeOriginal) }
+        if let dateTimeDigitized { cupola_exif_set_ascii(data, exif, 0x9004, dateTimeDigitized) }
         if let subSeconds { cupola_exif_set_ascii(data, exif, 0x9291, subSeconds) }
         if let offset { cupola_exif_set_ascii(data, exif, 0x9011, offset) }
         if let serial { cupola_exif_set_ascii(data, exif, 0xA431, serial) }

@@ -47,6 +47,7 @@ struct Ingest: AsyncParsableCommand {
         let started = Date()
         do {
             var folders = try sources.map { (path) throws(IntakeError) in try SourceFolder(path) }
+            for folder in folders { try folder.refuseInside(library: options.library) }
             // The lock first: a second run must say so at once, before libvips loads (~50 ms).
             let (catalog, layout, settings, session) = try open()
             for index in folders.indices { folders[index].exclude(options.library) }
@@ -83,10 +84,10 @@ struct Ingest: AsyncParsableCommand {
                 return (session.catalog, session.layout, session.settings, session)
             }
             let settings = try LibrarySession.loadSettings(library: options.library, override: options.config)
-            return (try SQLiteCatalog(path: ":memory:"), layout, settings, nil)
+            return (try SQLiteCatalog(path: SQLiteCatalog.inMemory), layout, settings, nil)
         }
         let session = try LibrarySession(library: options.library, settingsFile: options.config,
-                                         command: "ingest", waitForLock: wait)
+                                         command: "ingest", waitForLock: wait, creating: true)
         return (session.catalog, session.layout, session.settings, session)
     }
 }

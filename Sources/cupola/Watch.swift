@@ -59,7 +59,8 @@ struct Watch: AsyncParsableCommand {
         let logger = Logger(label: "cupola.watch")
         do {
             var source = try SourceFolder(inbox)
-            let session = try LibrarySession(library: library, settingsFile: config, command: "watch")
+            try source.refuseInside(library: library)
+            let session = try LibrarySession(library: library, settingsFile: config, command: "watch", creating: true)
             source.exclude(library)
             try VipsRuntime.start()
             let control = WatchControl()
@@ -126,6 +127,10 @@ extension Watch {
         pipeline.crashMarker = session.crashMarker
         pipeline.onResult = { result in
             EventLog.log(result, to: logger)
+            pipeline.forgetSummaryDetails()
+        }
+        pipeline.onProblem = { problem in
+            logger.error("\(problem.outcome)", metadata: ["file": "\(problem.file)", "reason": "\(problem.reason)"])
             pipeline.forgetSummaryDetails()
         }
         pipeline.onPublish = { galleries in

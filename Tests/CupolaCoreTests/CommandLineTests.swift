@@ -69,15 +69,19 @@ struct CommandLineTests {
         #expect(result.stderr.contains("max_pixels"))
     }
 
-    @Test("--dry-run says what would happen and writes nothing")
+    @Test("--dry-run says what would happen and writes nothing, not even in the working folder")
     func dryRun() throws {
         let fixture = try SampleLibrary()
-        let result = try fixture.ingestCommand(["--dry-run", "--json"])
+        let workingFolder = fixture.folder.folder("cwd")
+        let result = try CLI.run(["ingest", fixture.downlink.path, "--library", fixture.library, "--dry-run", "--json"],
+                                 workingFolder: workingFolder)
         #expect(result.status == 0)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(object["pending"] as? Int == 15)
         #expect(object["ingested"] as? Int == 0)
         #expect(!FileManager.default.fileExists(atPath: fixture.library))
+        // A catalog held in memory once left a SQLite file named ":memory:" here.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: workingFolder.path) == [])
     }
 
     @Test("a missing SOURCE is a usage error (64) and a damaged catalog an I/O error (74)")
@@ -92,6 +96,21 @@ struct CommandLineTests {
         #expect(damaged.status == 74)
         #expect(damaged.stderr.contains("catalog.sqlite"))
         #expect(damaged.stderr.contains("damaged"))
+    }
+
+    @Test("regenerate and verify --repair on a path with no library exit 64 and create nothing; only ingest and watch make libraries",
+          arguments: [["regenerate"], ["regenerate", "--dry-run"], ["verify", "--repair"]])
+    func maintenanceNeedsALibrary(command: [String]) throws {
+        let folder = TemporaryFolder()
+        let missing = folder.url.appendingPathComponent("no-library").path
+        let result = try CLI.run(command + ["--library", missing])
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(result.stderr.contains("no library here"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: missing))
+        // An existing folder without a catalog is no library either, and gets none.
+        let empty = folder.folder("empty").path
+        #expect(try CLI.run(command + ["--library", empty]).status == 64)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: empty) == [])
     }
 
     @Test("a catalog without its tables (an older cupola's) makes status say so, and ingest brings it up to date")
@@ -120,6 +139,43 @@ struct CommandLineTests {
         let again = try CLI.run(["ingest", fixture.downlink.path, "--library", inside])
         #expect(again.status == 0)
         #expect(again.stdout.isEmpty && again.stderr.isEmpty, "\(again.stderr)")
+    }
+
+    @Test("a SOURCE or inbox that is the library, or lies inside it, is refused with one line and exit 64, in ingest and watch alike")
+    func sourceInsideLibrary() throws {
+        let fixture = try SampleLibrary()
+        #expect(try fixture.ingestCommand().status == 0)
+        let renditions = try FileManager.default.subpathsOfDirectory(atPath: "\(fixture.library)/galleries").count
+        let spelledThroughALink = fixture.folder.url.appendingPathComponent("link").path
+        try FileManager.default.createSymbolicLink(atPath: spelledThroughALink, withDestinationPath: fixture.library)
+        let cases: [(command: String, source: String, says: String)] = [
+            ("ingest", fixture.library, "it is the library"),
+            ("ingest", "\(fixture.library)/galleries", "it lies inside the library"),
+            ("ingest", "\(spelledThroughALink)/galleries/iss069", "it lies inside the library"),
+            ("watch", fixture.library, "it is the library"),
+            ("watch", "\(fixture.library)/galleries", "it lies inside the library"),
+        ]
+        for item in cases {
+            let result = try CLI.run([item.command, item.source, "--library", fixture.library], timeout: 20)
+            #expect(result.status == 64, "\(item.command) \(item.source): \(result.stderr)")
+            let lines = result.stderr.split(separator: "\n")
+            #expect(lines.count == 1 && lines[0].contains(item.says), "\(item.command) \(item.source): \(result.stderr)")
+        }
+        #expect(try FileManager.default.subpathsOfDirectory(atPath: "\(fixture.library)/galleries").count == renditions)
+        #expect(try fixture.json(["status"])["frameCount"] as? Int == SampleDownlink.frames.count)
+    }
+
+    @Test("a library deep inside the SOURCE is passed over at any depth")
+    func libraryDeepInsideSource() throws {
+        let fixture = try SampleLibrary()
+        let deep = fixture.downlink.appendingPathComponent("a/b/library").path
+        let first = try CLI.run(["ingest", fixture.downlink.path, "--library", deep, "--json"])
+        #expect(first.status == 0, "\(first.stdout)")
+        let again = try CLI.run(["ingest", fixture.downlink.path, "--library", deep, "--json"])
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])
+        #expect(summary["ingested"] as? Int == 0)
+        #expect(summary["unchanged"] as? Int == SampleDownlink.frames.count)
+        #expect((summary["skipped"] as? [String: Int])?["the library itself"] == 1)
     }
 
     @Test("status lists galleries, problem files and the last run")

@@ -27,12 +27,16 @@ struct FrameNameTests {
         #expect(film.roll == "312")
         #expect(film.frame == 20)
         #expect(film.id == "STS098-312-20")
-        #expect(film.gallery.title == "STS-098")
+        #expect(film.gallery.id == "sts098")
+        #expect(film.gallery.title == "STS-98", "NASA writes shuttle flights without leading zeros")
+        #expect(try #require(FrameName(fileName: "STS007-E-1.JPG")).gallery.title == "STS-7")
     }
 
     @Test("names that are not frame ids do not parse",
           arguments: ["IMG_0001.JPG", "iss069e1234.jpg", "iss069e12345678.jpg", "ISS69-E-1.JPG", "ISS069-E-.JPG",
-                      "ISS069-E-12345-2.JPG", "xss069e012345.jpg", ""])
+                      "ISS069-E-12345-2.JPG", "xss069e012345.jpg", "",
+                      // Mission 0 is no mission: no "Expedition 0".
+                      "ISS000-E-1.jpg", "iss000e012345.jpg", "STS000-E-5.JPG"])
     func rejected(file: String) {
         #expect(FrameName(fileName: file) == nil)
     }

@@ -62,7 +62,15 @@ enum CatalogSchema {
         migrator.registerMigration("v3: library copies of originals") { db in
             try db.execute(sql: "ALTER TABLE source ADD COLUMN original BLOB")
         }
-        migrator.registerMigration("v4: paged manifests") { db in
+        migrator.registerMigration("v4: shuttle gallery titles without leading zeros") { db in
+            try CatalogSchema.retitleShuttleGalleries(db)
+        }
+        migrator.registerMigration("v5: files refused for permissions are retried") { db in
+            // Older runs called an unreadable file bad input, never to be read again until it
+            // changed; it is the file's surroundings that were wrong, so it becomes a failure.
+            try db.execute(sql: "UPDATE source SET state = 'failed' WHERE state = 'rejected' AND reason = 'permission denied'")
+        }
+        migrator.registerMigration("v6: paged manifests") { db in
             try PagedManifestMigration.apply(db)
         }
         return migrator

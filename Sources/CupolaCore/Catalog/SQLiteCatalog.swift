@@ -6,6 +6,10 @@ public final class SQLiteCatalog: Catalog {
     let queue: DatabaseQueue
     let path: String
 
+    /// SQLite's name for a database that lives in memory only (a dry run on a library that does
+    /// not exist yet): no file is created for it.
+    public static let inMemory = ":memory:"
+
     /// Opens (creating when needed) and checks the catalog. A damaged file fails here, before
     /// anything is written.
     public init(path: String, readOnly: Bool = false) throws(CatalogError) {
@@ -20,7 +24,9 @@ public final class SQLiteCatalog: Catalog {
             }
         }
         do {
-            if !readOnly && !FileManager.default.fileExists(atPath: path) {
+            // The in-memory name must not meet create-then-rename: that wrote a file named
+            // ":memory:" into the working folder.
+            if !readOnly && path != Self.inMemory && !FileManager.default.fileExists(atPath: path) {
                 try Self.create(at: path, configuration: configuration)
             }
             queue = try DatabaseQueue(path: path, configuration: configuration)

@@ -10,8 +10,9 @@ public struct BatchScanner: Sendable {
     public struct Result: Sendable {
         public var arrivals: [Arrival] = []
         public var skipped: [SkippedEntry] = []
-        /// Folders that could not be listed: their catalog entries must not be treated as gone.
-        public var unreadableFolders: [FilePathBytes] = []
+        /// Folders that could not be listed or looked into: reported as problems, and their
+        /// catalog entries must not be treated as gone.
+        public var unreadableFolders: [UnreadableFolder] = []
 
         /// What each file's stat was, by path (the poller's memory between scans).
         var stats: [FilePathBytes: FileStat] { Dictionary(uniqueKeysWithValues: arrivals.map { ($0.path, $0.stat) }) }
@@ -30,8 +31,11 @@ public struct BatchScanner: Sendable {
     }
 
     private func walk(folder: FilePathBytes, relative: [UInt8], source: SourceFolder, into result: inout Result) {
-        guard let names = try? listFolder(folder) else {
-            result.unreadableFolders.append(folder)
+        let names: [[UInt8]]
+        do {
+            names = try listFolder(folder)
+        } catch {
+            result.unreadableFolders.append(UnreadableFolder(path: folder, label: relative, error: error))
             return
         }
         for name in names {
@@ -41,7 +45,17 @@ public struct BatchScanner: Sendable {
                 result.skipped.append(SkippedEntry(path: path, reason: reason))
                 continue
             }
-            guard let raw = try? lstatBytes(path) else { continue }
+            let raw: stat
+            do {
+                raw = try lstatBytes(path)
+            } catch let error as SystemCallError where error.code != ENOENT {
+                // Listed but not searchable (read without execute permission): nothing in it can
+                // be reached, so the folder is as unreadable as one that cannot be listed.
+                result.unreadableFolders.append(UnreadableFolder(path: folder, label: relative, error: error))
+                return
+            } catch {
+                continue // gone since it was listed
+            }
             switch EntryKind(mode: raw.st_mode) {
             case .directory:
                 if source.isExcluded(raw) {
@@ -60,10 +74,25 @@ public struct BatchScanner: Sendable {
         }
     }
 
-    private func listFolder(_ folder: FilePathBytes) throws -> [[UInt8]] {
+    private func listFolder(_ folder: FilePathBytes) throws(SystemCallError) -> [[UInt8]] {
         guard let entries = FolderListing.entries(of: folder) else {
             throw SystemCallError(call: "opendir", path: folder.description, code: errno)
         }
         return entries.map(\.name).sorted { $0.lexicographicallyPrecedes($1) }
+    }
+}
+
+/// A folder intake could not read, with the reason in words.
+public struct UnreadableFolder: Sendable, Hashable {
+    public let path: FilePathBytes
+    /// The SOURCE folder's name followed by the path inside it, as manifests show sources.
+    public let label: String
+    public let reason: String
+
+    init(path: FilePathBytes, label: [UInt8], error: SystemCallError) {
+        self.path = path
+        self.label = FilePathBytes.display(label)
+        let cause = error.code == EACCES || error.code == EPERM ? "permission denied" : String(cString: strerror(error.code))
+        reason = "cannot read folder: \(cause)"
     }
 }

@@ -34,6 +34,24 @@ public struct SourceFolder: Hashable, Sendable {
         if stat(folder, &raw) == 0 { excludedFolders.insert(FolderIdentity(raw)) }
     }
 
+    /// Refuses a SOURCE that is the library or lies inside it: the library's own renditions would
+    /// come back as new frames, and a watcher would feed them to itself without end. Compared by
+    /// device and inode, this folder and each of its parents, so any spelling of either path
+    /// (relative, through a symlink) is caught. A library that does not exist yet holds nothing.
+    public func refuseInside(library: String) throws(IntakeError) {
+        var raw = stat()
+        guard stat(library, &raw) == 0 else { return }
+        let libraryIdentity = FolderIdentity(raw)
+        var folder = path
+        while true {
+            if folder.withCString({ stat($0, &raw) }) == 0, FolderIdentity(raw) == libraryIdentity {
+                throw .insideLibrary(path.description, library: library, isLibrary: folder == path)
+            }
+            if folder.bytes.count <= 1 { return }
+            folder = folder.parent
+        }
+    }
+
     func isExcluded(_ raw: stat) -> Bool { excludedFolders.contains(FolderIdentity(raw)) }
 }
 
@@ -51,10 +69,14 @@ public struct FolderIdentity: Hashable, Sendable {
 public enum IntakeError: Error, CustomStringConvertible, Sendable {
     case sourceMissing(String, reason: String)
     case unreadableFolder(String, reason: String)
+    case insideLibrary(String, library: String, isLibrary: Bool)
 
     public var description: String {
         switch self {
         case .sourceMissing(let path, let reason): return "\(path): cannot use as a source: \(reason)"
+        case .insideLibrary(let path, let library, let isLibrary):
+            let relation = isLibrary ? "it is the library" : "it lies inside the library"
+            return "\(path): cannot use as a source: \(relation) \(library); its renditions are not new frames"
         case .unreadableFolder(let path, let reason): return "\(path): cannot list folder: \(reason)"
         }
     }

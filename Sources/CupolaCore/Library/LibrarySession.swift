@@ -31,10 +31,16 @@ public final class LibrarySession {
         }
     }
 
-    /// Opens the library for writing. `settingsFile` overrides `DIR/cupola.toml`.
-    public init(library: String, settingsFile: String?, command: String, waitForLock: Double = 0) throws(Failure) {
+    /// Opens the library for writing. `settingsFile` overrides `DIR/cupola.toml`. Only a command
+    /// that brings frames in (`ingest`, `watch`) passes `creating`: the others, given a path where
+    /// no library is, say so instead of leaving an empty library there.
+    public init(library: String, settingsFile: String?, command: String, waitForLock: Double = 0,
+                creating: Bool = false) throws(Failure) {
         layout = LibraryLayout(root: FilePathBytes(library))
         settings = try Self.loadSettings(layout: layout, override: settingsFile)
+        guard creating || FileManager.default.fileExists(atPath: layout.catalogFile.description) else {
+            throw .missing(library)
+        }
         do {
             try AtomicFile.makeFolder(layout.root)
         } catch {

@@ -12,6 +12,9 @@ public struct FrameMetadata: Codable, Hashable, Sendable {
     public var orientation: Int = 1
     /// UTC, ISO 8601, with the camera's sub-second digits when it wrote them.
     public var captured: String?
+    /// The EXIF tag `captured` came from: "DateTimeOriginal" or "DateTimeDigitized"; nil when
+    /// `captured` is. Kept in the catalog; the manifest does not publish it (yet).
+    public var capturedSource: String?
     public var gps: GPSPosition?
     /// What could not be read, for example a malformed EXIF block: the frame is kept regardless.
     public var warnings: [String] = []

@@ -25,24 +25,28 @@ public struct MetadataReader: Sendable {
         if let orientation = block.integer(.primary, ExifTags.orientation), (1...8).contains(orientation) {
             metadata.orientation = orientation
         }
-        metadata.captured = captureTime(block, warnings: &metadata.warnings)
+        if let capture = captureTime(block, warnings: &metadata.warnings) {
+            metadata.captured = capture.utc
+            metadata.capturedSource = capture.tag
+        }
         metadata.gps = Self.position(block)
         return metadata
     }
 
-    private func captureTime(_ block: ExifBlock, warnings: inout [String]) -> String? {
-        let candidates: [(folder: ExifBlock.Folder, time: UInt16, subSeconds: UInt16, offset: UInt16)] = [
-            (.exif, ExifTags.dateTimeOriginal, ExifTags.subSecTimeOriginal, ExifTags.offsetTimeOriginal),
-            (.exif, ExifTags.dateTimeDigitized, ExifTags.subSecTimeDigitized, ExifTags.offsetTimeDigitized),
-            (.primary, ExifTags.dateTime, ExifTags.subSecTime, ExifTags.offsetTime),
+    /// The moment the shutter opened: DateTimeOriginal, else DateTimeDigitized. IFD0's DateTime is
+    /// when the file was last changed (an editor's save, a transfer tool): it is never taken for a
+    /// capture time, so a frame without either tag has none.
+    private func captureTime(_ block: ExifBlock, warnings: inout [String]) -> (utc: String, tag: String)? {
+        let candidates: [(name: String, time: UInt16, subSeconds: UInt16, offset: UInt16)] = [
+            ("DateTimeOriginal", ExifTags.dateTimeOriginal, ExifTags.subSecTimeOriginal, ExifTags.offsetTimeOriginal),
+            ("DateTimeDigitized", ExifTags.dateTimeDigitized, ExifTags.subSecTimeDigitized, ExifTags.offsetTimeDigitized),
         ]
         for candidate in candidates {
-            guard let text = block.text(candidate.folder, candidate.time) else { continue }
-            let subSecondFolder: ExifBlock.Folder = .exif
+            guard let text = block.text(.exif, candidate.time) else { continue }
             if let utc = clock.utc(dateTime: text,
-                                   subSeconds: block.text(subSecondFolder, candidate.subSeconds),
+                                   subSeconds: block.text(.exif, candidate.subSeconds),
                                    offset: block.text(.exif, candidate.offset)) {
-                return utc
+                return (utc, candidate.name)
             }
             warnings.append("unreadable capture time \"\(text)\"")
         }

@@ -22,7 +22,9 @@ public struct FrameName: Hashable, Sendable, Codable {
         let upper = Array(stem.uppercased().utf8)
         guard upper.count >= 6,
               let program = Program(rawValue: String(decoding: upper[0..<3], as: UTF8.self)),
-              let mission = Self.number(upper[3..<6]) else { return nil }
+              let mission = Self.number(upper[3..<6]),
+              // No mission is numbered 0: "ISS000" would make an "Expedition 0" gallery.
+              mission > 0 else { return nil }
         let rest = upper[6...]
         if rest.first == UInt8(ascii: "-") {
             let parts = rest.dropFirst().split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
@@ -83,10 +85,13 @@ public struct GalleryIdentity: Hashable, Sendable, Codable, Comparable {
             self.init(id: mission.lowercased(), title: "Expedition \(name.missionNumber)",
                       mission: mission, expedition: name.missionNumber)
         case .sts:
-            self.init(id: mission.lowercased(), title: "STS-\(FrameName.threeDigits(name.missionNumber))",
+            self.init(id: mission.lowercased(), title: Self.shuttleTitle(name.missionNumber),
                       mission: mission, expedition: nil)
         }
     }
+
+    /// "STS-98": NASA writes shuttle flights without leading zeros (the id keeps them: `sts098`).
+    static func shuttleTitle(_ number: Int) -> String { "STS-\(number)" }
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.id < rhs.id }
 }

@@ -24,8 +24,14 @@ public struct FrameProcessor: Sendable {
             contents = try clock.measure(.read) { try FileContents.read(arrival.path) }
         } catch let error as SystemCallError {
             if error.code == ENOENT { return .vanished(arrival.path) }
+            // A symlink or a non-file put in the file's place (O_NOFOLLOW, the fstat check) is
+            // what is there; permissions, I/O errors and the like say nothing of the bytes, so the
+            // file is `failed`, not `rejected`, and read again by the next run.
+            if error.code == ELOOP || error.code == EINVAL {
+                return .rejected(SourceRecord(arrival, state: .rejected, reason: error.description))
+            }
             let reason = error.code == EACCES || error.code == EPERM ? "permission denied" : error.description
-            return .rejected(SourceRecord(arrival, state: .rejected, reason: reason))
+            return .failed(SourceRecord(arrival, state: .failed, reason: reason), stop: nil)
         } catch {
             return .rejected(SourceRecord(arrival, state: .rejected, reason: "\(error)"))
         }

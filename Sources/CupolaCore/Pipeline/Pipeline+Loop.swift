@@ -54,6 +54,7 @@ extension Pipeline {
                     try publishIfDue(idle: queue.isEmpty)
                 case .event(.scanned(let source, let result)):
                     noteSkipped(result.skipped)
+                    noteUnreadable(result.unreadableFolders)
                     try removeVanished(under: source, result)
                 case .event(.stop):
                     queue.removeAll()

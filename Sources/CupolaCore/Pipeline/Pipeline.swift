@@ -12,6 +12,8 @@ public final class Pipeline {
     public var onProgress: ((Int, Int) -> Void)?
     /// Called with every worker result as it is recorded (the watcher logs them).
     public var onResult: ((FrameResult) -> Void)?
+    /// Called with each problem that is not a frame's result: a folder that could not be read.
+    public var onProblem: ((RunSummary.Problem) -> Void)?
     /// Called after galleries were published, with the ids (the watcher logs them).
     public var onPublish: (([String]) -> Void)?
     var offered = 0
@@ -75,7 +77,7 @@ public final class Pipeline {
         // A frame whose original the library keeps a copy of stays when its source goes.
         let gone = known.filter { $0.value.original == nil }.keys.filter { path in
             !seen.contains(path) && !result.unreadableFolders.contains { folder in
-                path.bytes.starts(with: folder.bytes + [UInt8(ascii: "/")])
+                path.bytes.starts(with: folder.path.bytes + [UInt8(ascii: "/")])
             }
         }
         for path in gone { planner.forget(path, under: source.path) }
@@ -207,6 +209,17 @@ public final class Pipeline {
 
     /// See `RunSummary.forgetDetails`.
     public func forgetSummaryDetails() { summary.forgetDetails() }
+
+    /// A folder that could not be read is a failure of this run, named with its reason: its files
+    /// were not ingested, and cron must hear of it. Retried by the next scan.
+    func noteUnreadable(_ folders: [UnreadableFolder]) {
+        for folder in folders {
+            let problem = RunSummary.Problem(file: folder.label, outcome: "failed", reason: folder.reason)
+            summary.failed += 1
+            summary.problems.append(problem)
+            onProblem?(problem)
+        }
+    }
 
     public func noteSkipped(_ entries: [SkippedEntry]) {
         for entry in entries {

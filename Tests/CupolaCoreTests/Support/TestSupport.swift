@@ -48,7 +48,7 @@ enum Corpus {
 enum TestIngest {
     @discardableResult
     static func run(_ sources: [String], library: String, settings: Settings = Settings(), workers: Int = 2) async throws -> RunSummary {
-        let session = try LibrarySession(library: library, settingsFile: nil, command: "ingest")
+        let session = try LibrarySession(library: library, settingsFile: nil, command: "ingest", creating: true)
         let configuration = PipelineConfiguration(layout: session.layout, settings: settings, workers: workers)
         let pipeline = try Pipeline(configuration: configuration, catalog: session.catalog, command: "ingest")
         pipeline.crashMarker = session.crashMarker
@@ -99,16 +99,33 @@ enum CLI {
         return Corpus.repository.appendingPathComponent(".build/debug/cupola")
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    /// `unprivileged`: as the user `nobody` when the tests run as root (see `Unprivileged`), so
+    /// that file permissions bite.
+    /// `timeout`: killed after this many seconds, for commands that would otherwise run on (a
+    /// watcher that should have refused to start).
+    static func run(_ arguments: [String], environment: [String: String] = [:], workingFolder: URL? = nil,
+                    unprivileged: Bool = false, timeout: Double? = nil) throws -> Result {
         let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
+        if unprivileged && getuid() == 0 {
+            process.executableURL = Unprivileged.setpriv
+            process.arguments = Unprivileged.arguments + [binary.path] + arguments
+        } else {
+            process.executableURL = binary
+            process.arguments = arguments
+        }
+        if let workingFolder { process.currentDirectoryURL = workingFolder }
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        if let timeout {
+            let pid = process.processIdentifier
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [process] in
+                if process.isRunning { kill(pid, SIGKILL) }
+            }
+        }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
