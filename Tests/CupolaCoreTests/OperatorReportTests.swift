@@ -153,6 +153,26 @@ struct OperatorReportTests {
         }
     }
 
+    @Test("libvips' warnings (libtiff's unknown tag) do not reach stderr; the frame is ingested")
+    func vipsWarningsKeptOffStderr() throws {
+        let folder = TemporaryFolder()
+        var tiff = try SyntheticImage.encoded(width: 64, height: 48, suffix: ".tif")
+        // Little-endian TIFF: give the last entry of the first IFD an unknown private tag (65000),
+        // which libtiff reports as a warning for every directory read.
+        #expect(tiff.prefix(2) == Data("II".utf8))
+        let ifd = Int(tiff[4]) | Int(tiff[5]) << 8 | Int(tiff[6]) << 16 | Int(tiff[7]) << 24
+        let entries = Int(tiff[ifd]) | Int(tiff[ifd + 1]) << 8
+        let last = ifd + 2 + 12 * (entries - 1)
+        tiff[last] = 0xE8
+        tiff[last + 1] = 0xFD
+        _ = folder.write(tiff, to: "in/ISS069-E-6.tif")
+        let result = try CLI.run(["ingest", folder.url.appendingPathComponent("in").path,
+                                  "--library", folder.url.appendingPathComponent("library").path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(!result.stderr.contains("WARNING"), "\(result.stderr)")
+        #expect(result.stderr.contains("1 frame in 1 gallery"), "\(result.stderr)")
+    }
+
     @Test("status --json nests the last run's summary as an object")
     func lastRunAsObject() throws {
         let fixture = try SampleLibrary()
