@@ -31,7 +31,7 @@ enum ExitStatus {
             default: return ioError
             }
         case is SettingsError: return configuration
-        case is IntakeError, is UsageError, is Regenerator.SelectionError: return usage
+        case is IntakeError, is Regenerator.SelectionError: return usage
         case let error as SystemCallError: return error.isDiskFull ? temporary : ioError
         case is ImagingError: return internalError
         default: return internalError
@@ -46,11 +46,6 @@ enum ExitStatus {
         if let command { RunReport.printFailure(command: command, error: "\(error)", exitCode: code) }
         return ExitCode(code)
     }
-}
-
-/// A command line that parses but asks for something the library does not have.
-struct UsageError: Error, CustomStringConvertible {
-    let description: String
 }
 
 enum Terminal {
