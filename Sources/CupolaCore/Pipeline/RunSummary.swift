@@ -95,7 +95,8 @@ public struct RunSummary: Codable, Sendable {
         return parts.joined(separator: ", ") + ", \(seconds) s"
     }
 
-    /// "3 renditions out of date, run `cupola regenerate`": the same words in every command.
+    /// "3 renditions out of date with the settings, run `cupola regenerate`": the same words in
+    /// ingest, status and verify.
     public static func staleAdvice(_ count: Int) -> String {
         "\(Wording.count(count, "rendition")) out of date with the settings, run `cupola regenerate`"
     }
