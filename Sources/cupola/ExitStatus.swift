@@ -18,7 +18,9 @@ enum ExitStatus {
             case .cannotCreate: return cannotCreate
             case .missing: return usage
             case .lock(.held): return temporary
-            case .lock(.cannotOpen(let error)): return error.isReadOnly ? ioError : cannotCreate
+            // The library folder exists by now: a lock file it will not let us write means a
+            // read-only library (a read-only mount, or permissions), as the README says: 74.
+            case .lock(.cannotOpen(let error)): return error.isReadOnly || [EACCES, EPERM].contains(error.code) ? ioError : cannotCreate
             case .catalog(let error): return code(for: error)
             case .settings: return configuration
             }
@@ -29,17 +31,20 @@ enum ExitStatus {
             default: return ioError
             }
         case is SettingsError: return configuration
-        case is IntakeError: return usage
+        case is IntakeError, is Regenerator.SelectionError: return usage
         case let error as SystemCallError: return error.isDiskFull ? temporary : ioError
         case is ImagingError: return internalError
         default: return internalError
         }
     }
 
-    /// Prints the error on stderr, prefixed with the tool's name, and exits with its code.
-    static func fail(_ error: Error) -> ExitCode {
+    /// Prints the error on stderr, prefixed with the tool's name, and exits with its code. With
+    /// `json` (the command's name, under `--json`) stdout also gets the one summary object.
+    static func fail(_ error: Error, json command: String? = nil) -> ExitCode {
+        let code = code(for: error)
         Terminal.error("cupola: \(error)")
-        return ExitCode(code(for: error))
+        if let command { RunReport.printFailure(command: command, error: "\(error)", exitCode: code) }
+        return ExitCode(code)
     }
 }
 

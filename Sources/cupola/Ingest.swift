@@ -23,16 +23,18 @@ struct Ingest: AsyncParsableCommand {
 
     @OptionGroup var options: LibraryOptions
 
-    @Option(name: .long, help: "Frames processed at once (default: the settings' jobs, else one per core).")
+    // .unconditional: "--jobs -1" reaches validate() and its message, not "Missing value".
+    @Option(name: .long, parsing: .unconditional, help: "Frames processed at once (default: the settings' jobs, else one per core).")
     var jobs: Int?
 
     @Flag(name: .long, help: "Report what would happen; write nothing.")
     var dryRun = false
 
-    @Flag(name: .long, help: "Add seconds spent per stage (scan, decode, encode, catalog…) to the summary.")
+    @Flag(name: .long, help: "Add seconds spent per stage (scan, decode, encode, catalog…) to the summary, as text or JSON.")
     var stats = false
 
-    @Option(name: .long, help: ArgumentHelp("Wait up to this long for another run to release the library.", valueName: "SECONDS"))
+    @Option(name: .long, parsing: .unconditional,
+            help: ArgumentHelp("Wait up to this long for another run to release the library.", valueName: "SECONDS"))
     var wait: Double = 0
 
     @Option(name: .long, help: "keep: reference originals where they are; copy: also keep a verified copy in DIR/originals; move: copy, then remove the source once committed.")
@@ -71,7 +73,7 @@ struct Ingest: AsyncParsableCommand {
         } catch let exit as ExitCode {
             throw exit
         } catch {
-            throw ExitStatus.fail(error)
+            throw ExitStatus.fail(error, json: options.json ? "ingest" : nil)
         }
     }
 

@@ -13,7 +13,9 @@ struct Regenerate: AsyncParsableCommand {
             there is one (as ingest makes each rendition from the larger one), else from the original; \
             --from-originals always decodes the originals, as --force does. \
             Renditions whose name left the settings are listed, and removed with --prune. \
-            Safe to kill: a re-run carries on where it stopped.
+            Safe to kill: a re-run carries on where it stopped. A --gallery, --rendition or \
+            --from-rendition value that names nothing in the library is refused (exit 64) with the \
+            values it knows. --dry-run only reads the catalog: it takes no lock.
 
             Example:
               cupola regenerate --library /srv/galleries --rendition thumb --dry-run
@@ -36,7 +38,7 @@ struct Regenerate: AsyncParsableCommand {
     @Flag(name: .long, help: "Delete renditions whose name is no longer in the settings.")
     var prune = false
 
-    @Flag(name: .long, help: "List what would be rebuilt; write nothing.")
+    @Flag(name: .long, help: "List what would be rebuilt; write nothing, lock nothing.")
     var dryRun = false
 
     @Flag(name: .long, help: "Decode the originals, even where a larger up-to-date rendition would do.")
@@ -45,7 +47,8 @@ struct Regenerate: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Derive from this up-to-date rendition whenever it holds the pixels needed, even at less than twice the size.", valueName: "NAME"))
     var fromRendition: String?
 
-    @Option(name: .long, help: "Frames processed at once (default: one per core).")
+    // .unconditional: "--jobs -1" reaches validate() and its message, not "Missing value".
+    @Option(name: .long, parsing: .unconditional, help: "Frames processed at once (default: one per core).")
     var jobs: Int?
 
     func validate() throws {
@@ -55,7 +58,10 @@ struct Regenerate: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let session = try LibrarySession(library: options.library, settingsFile: options.config, command: "regenerate")
+            // A dry run only reads the catalog, like `status`: no lock, nothing written.
+            let session = dryRun
+                ? try LibrarySession(readingLibrary: options.library, settingsFile: options.config)
+                : try LibrarySession(library: options.library, settingsFile: options.config, command: "regenerate")
             try VipsRuntime.start()
             var selection = Regenerator.Options()
             selection.galleries = Set(gallery)
@@ -67,6 +73,7 @@ struct Regenerate: AsyncParsableCommand {
             selection.source = fromOriginals ? .originals : fromRendition.map { .rendition($0) } ?? .automatic
             let regenerator = Regenerator(layout: session.layout, catalog: session.catalog, settings: session.settings,
                                           workers: jobs ?? session.settings.workerCount)
+            try regenerator.checkSelection(selection)
             var progress: ProgressBar?
             regenerator.onProgress = { done, total in
                 if progress == nil { progress = ProgressBar.make(total: total) }
@@ -78,7 +85,7 @@ struct Regenerate: AsyncParsableCommand {
                 let data = try RunReport.encoder.encode(summary)
                 Terminal.output(String(decoding: data, as: UTF8.self))
             } else if !summary.isQuiet || Terminal.standardOutputIsInteractive {
-                for problem in summary.problems { Terminal.error("\(problem.file): \(problem.reason)") }
+                for problem in summary.problems { Terminal.error("\(RunReport.oneLine(problem.file)): \(problem.reason)") }
                 for obsolete in summary.obsolete.prefix(20) { Terminal.error("obsolete: \(obsolete)") }
                 Terminal.error(summary.line)
             }
@@ -86,7 +93,7 @@ struct Regenerate: AsyncParsableCommand {
         } catch let exit as ExitCode {
             throw exit
         } catch {
-            throw ExitStatus.fail(error)
+            throw ExitStatus.fail(error, json: options.json ? "regenerate" : nil)
         }
     }
 }

@@ -10,7 +10,10 @@ struct Verify: AsyncParsableCommand {
             rendition exists with its recorded size and dimensions. --deep also decodes every rendition \
             and checks every original's SHA-256. --repair rebuilds missing or damaged renditions from \
             the originals and rewrites stale manifests, then names what it could not fix (an original \
-            that changed or vanished). Exit 0 when whole, 1 otherwise.
+            that changed or vanished). Exit 0 when whole, 1 otherwise. It holds the library's lock \
+            (shared with other checks) so that it never compares a run's half-written work: while \
+            an ingest holds the library it exits 75, or waits with --wait. Renditions made with \
+            other settings are counted; `cupola regenerate` rebuilds them.
 
             Example:
               cupola verify --library /srv/galleries --deep --repair
@@ -24,18 +27,30 @@ struct Verify: AsyncParsableCommand {
     @Flag(name: .long, help: "Fix what can be fixed from the originals and the catalog.")
     var repair = false
 
+    @Option(name: .long, parsing: .unconditional,
+            help: ArgumentHelp("Wait up to this long for a run holding the library to finish.", valueName: "SECONDS"))
+    var wait: Double = 0
+
     struct Report: Encodable {
         let whole: Bool
         let problems: [LibraryVerifier.Problem]
         let repaired: [LibraryVerifier.Problem]
+        /// Renditions made with other settings than the current ones (`cupola regenerate`).
+        let staleRenditions: Int
+    }
+
+    func validate() throws {
+        if wait < 0 { throw ValidationError("--wait cannot be negative") }
     }
 
     func run() async throws {
         do {
             try VipsRuntime.start()
+            // A check takes the lock shared: during an ingest the files and the catalog differ by
+            // design, and reporting that as damage would be wrong.
             let session = repair
-                ? try LibrarySession(library: options.library, settingsFile: options.config, command: "verify")
-                : try LibrarySession(readingLibrary: options.library, settingsFile: options.config)
+                ? try LibrarySession(library: options.library, settingsFile: options.config, command: "verify", waitForLock: wait)
+                : try LibrarySession(readingLibrary: options.library, settingsFile: options.config, sharedLockWait: wait)
             let verifier = LibraryVerifier(layout: session.layout, catalog: session.catalog)
             let found = try verifier.verify(deep: deep)
             var remaining = found
@@ -43,22 +58,25 @@ struct Verify: AsyncParsableCommand {
                 remaining = try await verifier.repair(found, settings: session.settings, workers: session.settings.workerCount)
             }
             let repaired = found.filter { !remaining.contains($0) }
+            let stale = try session.catalog.staleRenditionCount(current: session.settings.renditions)
             if options.json {
-                let data = try RunReport.encoder.encode(Report(whole: remaining.isEmpty, problems: remaining, repaired: repaired))
+                let data = try RunReport.encoder.encode(Report(whole: remaining.isEmpty, problems: remaining, repaired: repaired,
+                                                               staleRenditions: stale))
                 Terminal.output(String(decoding: data, as: UTF8.self))
             } else {
-                for problem in repaired { Terminal.output("repaired: \(problem.file): \(problem.kind.rawValue)") }
+                for problem in repaired { Terminal.output("repaired: \(RunReport.oneLine(problem.file)): \(problem.kind.rawValue)") }
                 for problem in remaining {
-                    let detail = problem.detail.isEmpty ? "" : " (\(problem.detail))"
-                    Terminal.output("\(problem.file): \(problem.kind.rawValue)\(detail)")
+                    let detail = problem.detail.isEmpty ? "" : " (\(RunReport.oneLine(problem.detail)))"
+                    Terminal.output("\(RunReport.oneLine(problem.file)): \(problem.kind.rawValue)\(detail)")
                 }
                 if found.isEmpty { Terminal.output("library is whole") }
+                if stale > 0 { Terminal.output(RunSummary.staleAdvice(stale)) }
             }
             if !remaining.isEmpty { throw ExitCode(1) }
         } catch let exit as ExitCode {
             throw exit
         } catch {
-            throw ExitStatus.fail(error)
+            throw ExitStatus.fail(error, json: options.json ? "verify" : nil)
         }
     }
 }

@@ -29,16 +29,16 @@ struct Watch: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Settings file to use instead of DIR/cupola.toml.", valueName: "FILE"))
     var config: String?
 
-    @Option(name: .long, help: ArgumentHelp("Scan every SECONDS instead of using inotify (NFS/SMB inboxes).", valueName: "SECONDS"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Scan every SECONDS instead of using inotify (NFS/SMB inboxes).", valueName: "SECONDS"))
     var poll: Double?
 
-    @Option(name: .long, help: ArgumentHelp("How long a file must stay unchanged before it is read.", valueName: "SECONDS"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("How long a file must stay unchanged before it is read.", valueName: "SECONDS"))
     var settle: Double = 1
 
-    @Option(name: .long, help: ArgumentHelp("Seconds between full safety-net scans.", valueName: "SECONDS"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Seconds between full safety-net scans.", valueName: "SECONDS"))
     var rescan: Double = 600
 
-    @Option(name: .long, help: "Frames processed at once (default: the settings' jobs, else one per core).")
+    @Option(name: .long, parsing: .unconditional, help: "Frames processed at once (default: the settings' jobs, else one per core).")
     var jobs: Int?
 
     @Option(name: .long, help: "keep: reference originals where they are; copy: also keep a verified copy in DIR/originals; move: copy, then remove the inbox file once committed.")
@@ -63,6 +63,8 @@ struct Watch: AsyncParsableCommand {
             let session = try LibrarySession(library: library, settingsFile: config, command: "watch", creating: true)
             source.exclude(library)
             try VipsRuntime.start()
+            // The watcher's log is the run's log: libvips' warnings go there, not to bare stderr.
+            VipsWarnings.route { message in logger.info("libvips warning", metadata: ["message": "\(message)"]) }
             let control = WatchControl()
             let signals = SignalTrap(on: [SIGINT, SIGTERM, SIGHUP]) { signal in
                 if signal == SIGHUP {

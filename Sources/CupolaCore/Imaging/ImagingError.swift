@@ -28,7 +28,10 @@ public enum ImagingError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    private static func megapixels(_ value: Double) -> String {
-        value >= 100 ? String(Int(value.rounded())) : String(format: "%.1f", value)
+    /// 250, 12.3, 0.01: two significant digits below one megapixel, so that a limit of 0.01
+    /// does not read "limit 0.0".
+    static func megapixels(_ value: Double) -> String {
+        if value >= 100 { return String(Int(value.rounded())) }
+        return String(format: value >= 1 ? "%.1f" : "%.2g", value)
     }
 }

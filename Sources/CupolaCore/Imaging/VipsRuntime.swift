@@ -7,7 +7,11 @@ public enum VipsRuntime {
     /// libvips' own thread pool per call. One per pipeline worker, so N workers use N cores.
     public static let threadsPerWorker: Int32 = 1
 
-    private static let started: Bool = cupola_vips_start("cupola", threadsPerWorker) == 0
+    private static let started: Bool = {
+        guard cupola_vips_start("cupola", threadsPerWorker) == 0 else { return false }
+        VipsWarnings.install()
+        return true
+    }()
 
     public static func start() throws(ImagingError) {
         guard started else { throw .startFailed(takeErrorText()) }

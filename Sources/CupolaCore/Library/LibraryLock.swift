@@ -4,9 +4,11 @@ import Glibc
 #endif
 
 /// One writer per library: an advisory `flock` on `DIR/.cupola.lock`, held for the whole run.
-/// The file says who holds it, so a second run can name the process.
+/// The file says who holds it, so a second run can name the process. Readers that compare files
+/// with the catalog (`verify`) take it shared: any number of them at once, never beside a writer.
 public final class LibraryLock {
     private let fd: Int32
+    private let exclusive: Bool
 
     public enum Failure: Error, CustomStringConvertible, Sendable {
         case held(path: String, holder: String)
@@ -22,33 +24,64 @@ public final class LibraryLock {
 
     /// Takes the lock, waiting up to `wait` seconds for another run to finish.
     public init(_ file: FilePathBytes, command: String, wait: Double = 0) throws(Failure) {
+        // Locked before the properties are set: a failure must not reach deinit's close.
+        let opened = try Self.open(file, flags: O_RDWR | O_CREAT)
+        try Self.acquire(opened, operation: LOCK_EX, file: file, wait: wait)
+        fd = opened
+        exclusive = true
+        let note = "process \(getpid()) (cupola \(command), since \(ISO8601DateFormatter().string(from: Date())))\n"
+        ftruncate(fd, 0)
+        _ = note.withCString { pwrite(fd, $0, strlen($0), 0) }
+    }
+
+    private init(sharedFrom fd: Int32) {
+        self.fd = fd
+        exclusive = false
+    }
+
+    /// Takes the lock shared, waiting up to `wait` seconds for a writing run to finish. nil when
+    /// there is no lock file and none can be made (a read-only library): then nothing can be
+    /// writing the library either.
+    public static func shared(_ file: FilePathBytes, wait: Double = 0) throws(Failure) -> LibraryLock? {
         let opened: Int32
         do {
-            opened = try systemCall("open", path: file) {
-                file.withCString { open($0, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644) }
+            opened = try open(file, flags: O_RDONLY)
+        } catch .cannotOpen(let error) where error.code == ENOENT {
+            guard let created = try? open(file, flags: O_RDWR | O_CREAT) else { return nil }
+            opened = created
+        }
+        try acquire(opened, operation: LOCK_SH, file: file, wait: wait)
+        return LibraryLock(sharedFrom: opened)
+    }
+
+    private static func open(_ file: FilePathBytes, flags: Int32) throws(Failure) -> Int32 {
+        do {
+            return try systemCall("open", path: file) {
+                file.withCString { Glibc.open($0, flags | O_CLOEXEC | O_NOFOLLOW, 0o644) }
             }
         } catch let error as SystemCallError {
             throw .cannotOpen(error)
         } catch {
             throw .cannotOpen(SystemCallError(call: "open", path: file.description, code: EIO))
         }
+    }
+
+    /// `flock` with retries until `wait` has passed; closes `fd` and names the holder on failure.
+    private static func acquire(_ fd: Int32, operation: Int32, file: FilePathBytes, wait: Double) throws(Failure) {
         let deadline = Date().addingTimeInterval(wait)
-        while flock(opened, LOCK_EX | LOCK_NB) != 0 {
+        while flock(fd, operation | LOCK_NB) != 0 {
             guard errno == EWOULDBLOCK || errno == EINTR, Date() < deadline else {
-                let holder = Self.holder(opened)
-                close(opened)
+                let holder = Self.holder(fd)
+                close(fd)
                 throw .held(path: FilePathBytes.display(file.parent.bytes), holder: holder)
             }
             usleep(50_000)
         }
-        fd = opened
-        let note = "process \(getpid()) (cupola \(command), since \(ISO8601DateFormatter().string(from: Date())))\n"
-        ftruncate(fd, 0)
-        _ = note.withCString { pwrite(fd, $0, strlen($0), 0) }
     }
 
     deinit {
-        ftruncate(fd, 0)
+        // Only the writer's note is in the file; a reader leaves it alone.
+        if exclusive { ftruncate(fd, 0) }
         flock(fd, LOCK_UN)
         close(fd)
     }

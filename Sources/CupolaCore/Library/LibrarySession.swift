@@ -9,6 +9,8 @@ public final class LibrarySession {
     public let layout: LibraryLayout
     public let catalog: SQLiteCatalog
     public let settings: Settings
+    /// Reading sessions that tolerate bad settings (`status`): why the built-in defaults were used.
+    public private(set) var settingsProblem: SettingsError?
     /// Present when the library is open for writing.
     public private(set) var crashMarker: CrashMarker?
     private let lock: LibraryLock?
@@ -61,14 +63,31 @@ public final class LibrarySession {
         }
     }
 
-    /// Opens an existing library to read only: no lock, nothing written.
-    public init(readingLibrary library: String, settingsFile: String? = nil) throws(Failure) {
+    /// Opens an existing library to read only: nothing written. With `sharedLockWait`, the lock
+    /// is taken shared (waiting up to that long for a writing run), for readers that compare the
+    /// files with the catalog. With `tolerateBadSettings`, unusable settings become the built-in
+    /// defaults and `settingsProblem` says why: for commands that only read the catalog.
+    public init(readingLibrary library: String, settingsFile: String? = nil, sharedLockWait: Double? = nil,
+                tolerateBadSettings: Bool = false) throws(Failure) {
         layout = LibraryLayout(root: FilePathBytes(library))
-        settings = try Self.loadSettings(layout: layout, override: settingsFile)
+        do {
+            settings = try Self.loadSettings(layout: layout, override: settingsFile)
+        } catch .settings(let error) where tolerateBadSettings {
+            settings = Settings()
+            settingsProblem = error
+        }
         guard FileManager.default.fileExists(atPath: layout.catalogFile.description) else {
             throw .missing(library)
         }
-        lock = nil
+        if let sharedLockWait {
+            do {
+                lock = try LibraryLock.shared(layout.lockFile, wait: sharedLockWait)
+            } catch {
+                throw .lock(error)
+            }
+        } else {
+            lock = nil
+        }
         do {
             catalog = try SQLiteCatalog(path: layout.catalogFile.description, readOnly: true)
         } catch {

@@ -51,8 +51,11 @@ public final class Regenerator {
         public var isQuiet: Bool { renditionsRebuilt == 0 && renditionsStale == 0 && pruned == 0 && problems.isEmpty && obsolete.isEmpty }
 
         public var line: String {
-            if dryRun { return "dry run: \(renditionsStale) renditions of \(framesRebuilt) frames to rebuild, \(obsolete.count) obsolete" }
-            var parts = ["\(renditionsRebuilt) renditions of \(framesRebuilt) frames rebuilt in \(galleries.count) galleries"
+            if dryRun {
+                return "dry run: \(Wording.count(renditionsStale, "rendition")) of \(Wording.count(framesRebuilt, "frame")) to rebuild, \(obsolete.count) obsolete"
+            }
+            var parts = ["\(Wording.count(renditionsRebuilt, "rendition")) of \(Wording.count(framesRebuilt, "frame")) rebuilt in "
+                         + Wording.count(galleries.count, "gallery", "galleries")
                          + (framesDerived > 0 ? " (\(framesDerived) from larger renditions)" : ""),
                          "\(problems.count) failed"]
             if pruned > 0 { parts.append("\(pruned) obsolete removed") }
@@ -111,6 +114,7 @@ public final class Regenerator {
         let renderer = RenditionRenderer()
         let layout = self.layout, clock = self.clock, timeLimit = settings.frameTimeoutSeconds
         var touched: Set<String> = []
+        var prunedFolders: Set<FilePathBytes> = []
         var done = 0
         var pending = plans.makeIterator()
         try await withThrowingTaskGroup(of: (RenditionPlan, Result<Rebuilt, RegenerateFailure>).self) { group in
@@ -136,7 +140,9 @@ public final class Regenerator {
                     try catalog.updateRenditions(of: frame.source.path, gallery: frame.gallery.id, with: records,
                                                  removing: removing.map(\.name))
                     for obsolete in removing {
-                        AtomicFile.remove(layout.renditionFile(gallery: frame.gallery.id, relativePath: obsolete.path))
+                        let file = layout.renditionFile(gallery: frame.gallery.id, relativePath: obsolete.path)
+                        AtomicFile.remove(file)
+                        prunedFolders.insert(file.parent)
                     }
                     summary.pruned += removing.count
                     if !records.isEmpty { summary.framesRebuilt += 1 }
@@ -155,6 +161,9 @@ public final class Regenerator {
         try GalleryPublisher(layout: layout, catalog: catalog).publish(galleries: dirty)
         try catalog.markClean(dirty)
         summary.galleries = touched.sorted()
+        // A pruned rendition's folder (`<gallery>/medium/`) goes once empty; rmdir leaves any
+        // folder that still holds a file.
+        for folder in prunedFolders { _ = folder.withCString { rmdir($0) } }
     }
 
     struct RegenerateFailure: Error { let reason: String }

@@ -124,6 +124,7 @@ public final class Pipeline {
         case .unchanged(let source):
             pendingChanges.append(.refresh(source))
             summary.refreshed += 1
+            if summary.refreshedFiles.count < RunSummary.refreshedListLimit { summary.refreshedFiles.append(source.label) }
         case .rejected(let source):
             pendingChanges.append(.outcome(source))
             summary.rejected += 1

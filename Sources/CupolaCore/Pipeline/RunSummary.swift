@@ -30,6 +30,10 @@ public struct RunSummary: Codable, Sendable {
     public var unchanged = 0
     /// Files whose stat changed but whose bytes did not.
     public var refreshed = 0
+    /// Which files were refreshed (at most `refreshedListLimit`; `refreshed` has the count), so a
+    /// report about a touch-only change names what was touched.
+    public var refreshedFiles: [String] = []
+    public static let refreshedListLimit = 1000
     public var rejected = 0
     public var failed = 0
     /// Frames dropped because their source file disappeared.
@@ -55,13 +59,16 @@ public struct RunSummary: Codable, Sendable {
     /// Files written or removed under `galleries/` (pages, manifests, index) and the bytes written.
     public var galleryFilesWritten = 0
     public var galleryBytesWritten = 0
+    /// Why the run could not start or stopped with an error (usage, busy library, bad settings).
+    public var error: String?
 
     public init(command: String) { self.command = command }
 
-    /// True when the run changed nothing and found nothing wrong: cron hears nothing.
+    /// True when the run changed nothing and found nothing wrong: cron hears nothing. Renditions
+    /// made with other settings are not quiet: they wait for an operator to run `cupola regenerate`.
     public var isQuiet: Bool {
         ingested == 0 && refreshed == 0 && rejected == 0 && failed == 0 && removed == 0 && pending == 0
-            && stoppedEarly == nil && upgradedGalleries.isEmpty
+            && stoppedEarly == nil && staleRenditions == 0 && upgradedGalleries.isEmpty
     }
 
     public var exitCode: Int32 {
@@ -73,27 +80,42 @@ public struct RunSummary: Codable, Sendable {
         return rejected + failed > 0 ? 1 : 0
     }
 
-    /// "52 frames in 19 galleries, 0 failed, 12.3 s"
+    /// "52 frames in 19 galleries, 2 rejected, 0 failed, 12.3 s": rejected files are bad input
+    /// (not retried until they change), failed ones our side's trouble (retried).
     public var line: String {
         let seconds = String(format: "%.1f", elapsedSeconds)
         if dryRun {
-            return "dry run: \(pending) files to read, \(removed) frames to remove, \(unchanged) unchanged"
+            return "dry run: \(Wording.count(pending, "file")) to read, \(Wording.count(removed, "frame")) to remove, \(unchanged) unchanged"
         }
-        var parts = ["\(ingested) frame\(ingested == 1 ? "" : "s") in \(galleries.count) galleries",
-                     "\(rejected + failed) failed"]
+        var parts = ["\(Wording.count(ingested, "frame")) in \(Wording.count(galleries.count, "gallery", "galleries"))"]
+        if rejected > 0 { parts.append("\(rejected) rejected") }
+        parts.append("\(failed) failed")
+        if refreshed > 0 { parts.append("\(Wording.count(refreshed, "file")) refreshed (same bytes, new timestamps)") }
         if removed > 0 { parts.append("\(removed) removed") }
         if unchanged > 0 { parts.append("\(unchanged) unchanged") }
         let skippedTotal = skipped.values.reduce(0, +)
         if skippedTotal > 0 { parts.append("\(skippedTotal) skipped") }
-        if !sharedIds.isEmpty { parts.append("\(sharedIds.count) frame ids shared by several files") }
-        if staleRenditions > 0 { parts.append("\(staleRenditions) renditions out of date, run `cupola regenerate`") }
-        if !upgradedGalleries.isEmpty { parts.append(upgradeNote) }
+        if !sharedIds.isEmpty { parts.append("\(Wording.count(sharedIds.count, "frame id")) shared by several files") }
+        if staleRenditions > 0 { parts.append(Self.staleAdvice(staleRenditions)) }
+        if !upgradedGalleries.isEmpty {
+            parts.append("\(Wording.count(upgradedGalleries.count, "gallery", "galleries")) upgraded to paged manifests (cupola.gallery/2)")
+        }
         return parts.joined(separator: ", ") + ", \(seconds) s"
     }
 
-    var upgradeNote: String {
-        let count = upgradedGalleries.count
-        return "\(count) galler\(count == 1 ? "y" : "ies") upgraded to paged manifests (cupola.gallery/2)"
+    /// "3 renditions out of date with the settings, run `cupola regenerate`": the same words in
+    /// ingest, status and verify.
+    public static func staleAdvice(_ count: Int) -> String {
+        "\(Wording.count(count, "rendition")) out of date with the settings, run `cupola regenerate`"
+    }
+
+    /// `--stats` in words: seconds per stage, summed over the workers, in pipeline order.
+    public var stagesLine: String? {
+        guard let stages else { return nil }
+        let parts = Stage.allCases.compactMap { stage in
+            stages[stage.rawValue].map { "\(stage.rawValue) \(String(format: "%.2f", $0))" }
+        }
+        return "seconds per stage (summed over workers): " + (parts.isEmpty ? "none" : parts.joined(separator: ", "))
     }
 }
 
@@ -104,6 +126,7 @@ extension RunSummary {
         problems = []
         warnings = []
         skippedFiles = []
+        refreshedFiles = []
         sharedIds = []
     }
 }

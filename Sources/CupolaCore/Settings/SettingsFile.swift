@@ -131,8 +131,14 @@ public enum SettingsFile {
             try rejectUnknown(table, allowed: SettingsFile.renditionKeys, section: "[rendition]")
             guard let nameValue = table["name"] else { throw error("a [[rendition]] needs a name", key: "rendition") }
             let name = try string(nameValue, key: "name")
-            guard name.range(of: "^[a-z0-9][a-z0-9_-]{0,31}$", options: .regularExpression) != nil else {
-                throw error("rendition name \"\(name)\" must be lower-case letters, digits, - or _", key: "name")
+            // The name becomes a folder and a manifest key: short, and safe in both.
+            let shown = name.count > 40 ? name.prefix(40) + "…" : Substring(name)
+            guard name.count <= 32 else {
+                throw error("rendition name \"\(shown)\" is \(name.count) characters long; the limit is 32", key: "name")
+            }
+            guard name.range(of: "^[a-z0-9][a-z0-9_-]*$", options: .regularExpression) != nil else {
+                throw error("rendition name \"\(shown)\" must start with a lower-case letter or digit and hold only "
+                            + "lower-case letters, digits, - and _", key: "name")
             }
             // A gallery folder holds its pages in `pages/` beside the rendition folders.
             guard name != "pages" else { throw error("rendition name \"pages\" is taken by the gallery's manifest pages", key: "name") }

@@ -103,10 +103,14 @@ enum CLI {
     /// that file permissions bite.
     /// `timeout`: killed after this many seconds, for commands that would otherwise run on (a
     /// watcher that should have refused to start).
+    /// `executable` runs another program instead (for example `setpriv` wrapping the binary).
     static func run(_ arguments: [String], environment: [String: String] = [:], workingFolder: URL? = nil,
-                    unprivileged: Bool = false, timeout: Double? = nil) throws -> Result {
+                    unprivileged: Bool = false, timeout: Double? = nil, executable: URL? = nil) throws -> Result {
         let process = Process()
-        if unprivileged && getuid() == 0 {
+        if let executable {
+            process.executableURL = executable
+            process.arguments = arguments
+        } else if unprivileged && getuid() == 0 {
             process.executableURL = Unprivileged.setpriv
             process.arguments = Unprivileged.arguments + [binary.path] + arguments
         } else {
