@@ -62,6 +62,11 @@ enum CatalogSchema {
         migrator.registerMigration("v3: library copies of originals") { db in
             try db.execute(sql: "ALTER TABLE source ADD COLUMN original BLOB")
         }
+        migrator.registerMigration("v4: SHA-256 of each rendition file") { db in
+            // NULL for renditions written before: `verify --deep --repair` records the hash of each
+            // one that passes the deep check, and any rebuild records its own.
+            try db.execute(sql: "ALTER TABLE rendition ADD COLUMN sha256 TEXT")
+        }
         return migrator
     }
 }
