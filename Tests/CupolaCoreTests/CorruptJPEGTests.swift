@@ -26,7 +26,9 @@ struct CorruptJPEGTests {
             try RenditionRenderer().render(damaged, specs: Settings().renditions)
         }
 
-        #expect(error?.description == "corrupt image (libjpeg: Corrupt JPEG data: 3 extraneous bytes before marker 0xd9)")
+        let reason = error?.description ?? ""
+        #expect(reason.hasPrefix("corrupt image (libjpeg: Corrupt JPEG data: "), "\(reason)")
+        #expect(reason.hasSuffix(" extraneous bytes before marker 0xd9)"), "\(reason)")
     }
 
     @Test("a 640×426 JPEG whose frame header claims 12000×12000 is rejected as truncated, with no renditions")

@@ -55,10 +55,11 @@ extension BadFiles {
     }
 
     /// A whole JPEG with stray bytes between its scan data and its end-of-image marker
-    /// ("Corrupt JPEG data: 3 extraneous bytes before marker 0xd9").
+    /// ("Corrupt JPEG data: N extraneous bytes before marker 0xd9"; the decoder's read-ahead takes a
+    /// few of them, so there are enough to be left over).
     static func extraneousBytes(width: Int = 400, height: Int = 300) throws -> Data {
         let jpeg = try SyntheticImage.jpeg(width: width, height: height)
-        return jpeg.dropLast(2) + Data([0x12, 0x34, 0x56, 0xFF, 0xD9])
+        return jpeg.dropLast(2) + Data((0..<64).map { UInt8($0 * 3 + 1) }) + Data([0xFF, 0xD9])
     }
 
     /// A real JPEG whose frame header claims another size, within the pixel limit: its scan data

@@ -15,9 +15,10 @@ enum HEIFFixtures {
         var bytes = [UInt8](heif)
         let apple: [UInt8] = [0, 0, 0, 6] + Array("Exif\0\0".utf8)
         guard let start = bytes.firstRange(of: apple)?.lowerBound else { throw Unexpected(description: "no Apple-form EXIF item") }
+        // libvips writes the EXIF item last, so it runs to the end of the file.
         let tiff = Array(bytes[(start + apple.count)...])
-        let replacement = [0, 0, 0, 0] + tiff
-        bytes.replaceSubrange(start..<bytes.count, with: replacement.prefix(bytes.count - start))
+        let replacement = [0, 0, 0, 0] + tiff + [UInt8](repeating: 0, count: apple.count - 4)
+        bytes.replaceSubrange(start..<bytes.count, with: replacement)
         return Data(bytes)
     }
 
