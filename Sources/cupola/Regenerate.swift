@@ -81,7 +81,7 @@ struct Regenerate: AsyncParsableCommand {
                 for problem in summary.problems { Terminal.error("\(problem.file): \(problem.reason)") }
                 for obsolete in summary.obsolete.prefix(20) { Terminal.error("obsolete: \(obsolete)") }
                 for rendition in summary.rebuilding.prefix(20) { Terminal.error("to rebuild: \(rendition)") }
-                if summary.rebuilding.count > 20 { Terminal.error("to rebuild: \(summary.rebuilding.count - 20) more") }
+                if summary.renditionsStale > 20 { Terminal.error("to rebuild: \(summary.renditionsStale - 20) more") }
                 Terminal.error(summary.line)
             }
             if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }

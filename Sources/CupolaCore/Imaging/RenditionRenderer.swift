@@ -136,7 +136,7 @@ public struct RenditionRenderer: Sendable {
     static func jpegDecodeError(_ status: Int32) -> ImagingError {
         let text = jpegFailureText()
         switch status {
-        case CUPOLA_JPEG_TRUNCATED: return .truncated(text)
+        case CUPOLA_JPEG_TRUNCATED: return .truncated("libjpeg: \(text)")
         case CUPOLA_JPEG_CORRUPT: return .corrupt(text)
         default: return decodeError(text)
         }
@@ -146,6 +146,6 @@ public struct RenditionRenderer: Sendable {
     static func decodeError(_ text: String) -> ImagingError {
         let lowered = text.lowercased()
         let truncationHints = ["premature end", "truncated", "unexpected end", "out of data", "read error"]
-        return truncationHints.contains(where: lowered.contains) ? .truncated(text) : .decodeFailed(text)
+        return truncationHints.contains(where: lowered.contains) ? .truncated("libvips: \(text)") : .decodeFailed(text)
     }
 }

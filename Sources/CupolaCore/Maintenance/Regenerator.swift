@@ -41,8 +41,10 @@ public final class Regenerator {
         public var framesDerived = 0
         /// Dry run: renditions that would be rebuilt.
         public var renditionsStale = 0
-        /// Dry run: each rendition that would be rebuilt, `<gallery>/<path> (<why>)`.
+        /// Dry run: each rendition that would be rebuilt, `<gallery>/<path> (<why>)`; the first
+        /// `rebuildingListLimit` (`renditionsStale` has the count).
         public var rebuilding: [String] = []
+        public static let rebuildingListLimit = 1000
         public var obsolete: [String] = []
         public var pruned = 0
         public var galleries: [String] = []
@@ -109,11 +111,11 @@ public final class Regenerator {
         if options.dryRun {
             summary.framesRebuilt = plans.filter { !$0.stale.isEmpty }.count
             summary.renditionsStale = plans.reduce(0) { $0 + $1.stale.count }
-            summary.rebuilding = plans.flatMap { plan in
-                plan.stale.map { spec in
+            summary.rebuilding = Array(plans.lazy.flatMap { plan in
+                plan.stale.lazy.map { spec in
                     "\(plan.frame.gallery.id)/\(LibraryLayout.renditionPath(spec, stem: plan.frame.stem)) (\(plan.reason(spec)))"
                 }
-            }
+            }.prefix(Summary.rebuildingListLimit))
             return summary
         }
         try await rebuild(plans, prune: options.prune, from: options.force && options.source == .automatic ? .originals : options.source,
