@@ -109,7 +109,9 @@ extension LibraryVerifier {
     /// Fixes what can be fixed from the originals and the catalog: rebuilds missing or damaged
     /// renditions (forcing them) and republishes every manifest and the index. Returns what remains.
     public func repair(_ problems: [Problem], settings: Settings, workers: Int) async throws -> [Problem] {
-        let brokenRenditions = Set(problems.filter { [.renditionMissing, .renditionDamaged].contains($0.kind) && $0.repairable }.map(\.file))
+        let renditionProblems = problems.filter { [.renditionMissing, .renditionDamaged].contains($0.kind) }
+        let brokenRenditions = Set(renditionProblems.filter(\.repairable).map(\.file))
+        let unsound = Set(renditionProblems.map(\.file))
         var plans: [RenditionPlan] = []
         var routes: [FilePathBytes: Regenerator.Route] = [:]
         var filesOfFrame: [String: [String]] = [:]
@@ -118,7 +120,8 @@ extension LibraryVerifier {
                 let files = frame.renditions.map { relative(layout.renditionFile(gallery: gallery, relativePath: $0.path)) }
                 let broken = zip(frame.renditions, files).filter { brokenRenditions.contains($0.1) }.map(\.0)
                 guard !broken.isEmpty else { continue }
-                let (plan, route) = RenditionRepair.plan(frame, broken: broken, settings: settings)
+                let intact = zip(frame.renditions, files).filter { !unsound.contains($0.1) }.map(\.0.name)
+                let (plan, route) = RenditionRepair.plan(frame, broken: broken, intact: Set(intact), settings: settings)
                 plans.append(plan)
                 routes[frame.source.path] = route
                 filesOfFrame[frame.source.label] = files.filter(brokenRenditions.contains)

@@ -215,8 +215,8 @@ public final class Regenerator {
             guard route.originalFirst else { return .failure(failure) }
             if let rebuilt = derived() { return .success(rebuilt) }
             return .failure(RegenerateFailure(reason: failure.reason + (route.base == nil
-                ? "; no larger rendition survives to rebuild it from"
-                : "; the larger rendition it could be made from is damaged too")))
+                ? ", and no intact larger rendition survives to make it from"
+                : ", and the larger rendition it could be made from is damaged too")))
         }
     }
 

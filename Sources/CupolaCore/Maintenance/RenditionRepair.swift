@@ -2,14 +2,15 @@
 /// (as ever), else from an intact larger rendition of the frame, so a thumb survives the loss of
 /// its original as long as a larger rendition does.
 enum RenditionRepair {
-    /// The plan for a frame's broken renditions and where to make them from.
-    static func plan(_ frame: CatalogFrame, broken: [RenditionRecord], settings: Settings) -> (RenditionPlan, Regenerator.Route) {
+    /// The plan for a frame's broken renditions and where to make them from; `intact` names the
+    /// renditions verification found sound.
+    static func plan(_ frame: CatalogFrame, broken: [RenditionRecord], intact: Set<String>,
+                     settings: Settings) -> (RenditionPlan, Regenerator.Route) {
         let specs = broken.map { record in
             settings.renditions.first { $0.name == record.name } ?? RenditionSpec(name: record.name, size: max(record.width, record.height))
         }
         let plan = RenditionPlan(frame: frame, settings: specs + settings.renditions.filter { spec in !specs.contains { $0.name == spec.name } },
                                  only: Set(specs.map(\.name)), force: true)
-        let intact = Set(frame.renditions.map(\.name)).subtracting(broken.map(\.name))
         return (plan, Regenerator.Route(base: plan.repairBase(intact: intact), originalFirst: true))
     }
 
