@@ -21,14 +21,14 @@ typedef struct {
 /* libjpeg's reason for the last failure on this thread. libvips' error buffer is one for the
  * whole process: with two workers failing at once, one read the other's reason (or none). */
 static _Thread_local char last_error[JMSG_LENGTH_MAX];
-static _Thread_local int last_truncated;
+static _Thread_local int last_failure;
 
 const char *cupola_jpeg_error(void) {
     return last_error;
 }
 
 static int cupola_jpeg_failure(void) {
-    return last_truncated ? CUPOLA_JPEG_TRUNCATED : -1;
+    return last_failure ? last_failure : -1;
 }
 
 static void cupola_jpeg_fail(j_common_ptr cinfo) {
@@ -36,18 +36,43 @@ static void cupola_jpeg_fail(j_common_ptr cinfo) {
     longjmp(((CupolaJpegErrors *) cinfo->err)->escape, 1);
 }
 
-/* Warnings are ignored as libvips does with fail_on=truncated, except the one that says the data
- * ended early: a truncated file is an error, not a grey band at the bottom of a rendition. */
+/* libjpeg reports damaged or missing scan data as warnings and carries on, filling what it could
+ * not decode with grey: a file cut short, or a 640x426 frame whose SOF claims 12000x12000, became
+ * a "good" frame with a grey rendition. These warnings fail the decode, as libvips' fail_on counts
+ * them; those about metadata or the application (an unknown Adobe transform, a bad ICC marker,
+ * which loses only the profile, JFIF versions) do not, as with libvips' fail_on=truncated.
+ * Data that runs out — the end of the file, or a marker such as EOI in the middle of a scan
+ * ("premature end of data segment") — is truncation; the rest is corruption. */
+static int cupola_jpeg_warning_failure(int code) {
+    switch (code) {
+    case JWRN_JPEG_EOF:
+    case JWRN_HIT_MARKER:
+        return CUPOLA_JPEG_TRUNCATED;
+    case JWRN_EXTRANEOUS_DATA:
+    case JWRN_MUST_RESYNC:
+    case JWRN_HUFF_BAD_CODE:
+    case JWRN_ARITH_BAD_CODE:
+    case JWRN_NOT_SEQUENTIAL:
+    case JWRN_BOGUS_PROGRESSION:
+        return CUPOLA_JPEG_CORRUPT;
+    default:
+        return 0;
+    }
+}
+
 static void cupola_jpeg_message(j_common_ptr cinfo, int level) {
-    if (level == -1 && cinfo->err->msg_code == JWRN_JPEG_EOF) {
-        last_truncated = 1;
+    if (level != -1)
+        return;
+    int failure = cupola_jpeg_warning_failure(cinfo->err->msg_code);
+    if (failure) {
+        last_failure = failure;
         cupola_jpeg_fail(cinfo);
     }
 }
 
 static void cupola_jpeg_clear_error(void) {
     last_error[0] = 0;
-    last_truncated = 0;
+    last_failure = 0;
 }
 
 static void cupola_jpeg_errors(CupolaJpegErrors *errors) {

@@ -33,6 +33,17 @@ public enum SyntheticImage {
         }
     }
 
+    /// The same picture as HEIF (libvips' heifsave) carrying an EXIF block. libvips writes the
+    /// block in Apple's wrapping (offset 6, `Exif\0\0`, TIFF) and sets its orientation to 1.
+    public static func heif(width: Int, height: Int, exif: Data) throws -> Data {
+        try encode(width: width, height: height) { upright, output, length in
+            _ = exif.withUnsafeBytes { buffer in
+                cupola_vips_set_exif(upright, buffer.baseAddress?.assumingMemoryBound(to: UInt8.self), buffer.count, 0)
+            }
+            return cupola_fixture_encode(upright, ".heic", 0, 0, &output, &length)
+        }
+    }
+
     /// The same picture as a JPEG in another colour space: "grey", "cmyk" or "p3" (profile embedded).
     public static func jpeg(width: Int, height: Int, colourSpace: String) throws -> Data {
         try encode(width: width, height: height) { upright, output, length in

@@ -7,7 +7,7 @@ struct Regenerate: AsyncParsableCommand {
         abstract: "Rebuild renditions that are missing or were made with other settings.",
         discussion: """
             After a change to the [[rendition]] settings, rebuilds exactly the renditions whose settings \
-            fingerprint changed (size, format, quality, libvips version), all of a frame's stale \
+            fingerprint changed (size, format, quality, libvips version) or whose file is missing, all of a frame's stale \
             renditions from one decode, and rewrites the manifests of the galleries touched. They are \
             made from the smallest up-to-date rendition of the frame at least twice their size when \
             there is one (as ingest makes each rendition from the larger one), else from the original; \
@@ -87,6 +87,8 @@ struct Regenerate: AsyncParsableCommand {
             } else if !summary.isQuiet || Terminal.standardOutputIsInteractive {
                 for problem in summary.problems { Terminal.error("\(RunReport.oneLine(problem.file)): \(problem.reason)") }
                 for obsolete in summary.obsolete.prefix(20) { Terminal.error("obsolete: \(obsolete)") }
+                for rendition in summary.rebuilding.prefix(20) { Terminal.error("to rebuild: \(rendition)") }
+                if summary.renditionsStale > 20 { Terminal.error("to rebuild: \(summary.renditionsStale - 20) more") }
                 Terminal.error(summary.line)
             }
             if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }

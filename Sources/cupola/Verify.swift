@@ -8,9 +8,11 @@ struct Verify: AsyncParsableCommand {
         discussion: """
             Checks that every manifest and the index equal what the catalog produces, and that every \
             rendition exists with its recorded size and dimensions. --deep also decodes every rendition \
-            and checks every original's SHA-256. --repair rebuilds missing or damaged renditions from \
-            the originals and rewrites stale manifests, then names what it could not fix (an original \
-            that changed or vanished). Exit 0 when whole, 1 otherwise. It holds the library's lock \
+            and checks every original's and every rendition's SHA-256. --repair rebuilds missing or \
+            damaged renditions from the originals (or, when an original is gone or changed, from an \
+            intact larger rendition of the frame) and rewrites stale manifests and pages, then names \
+            what it could not fix and why. --deep --repair also records the SHA-256 of renditions made \
+            before Cupola kept one. Exit 0 when whole, 1 otherwise. It holds the library's lock \
             (shared with other checks) so that it never compares a run's half-written work: while \
             an ingest holds the library it exits 75, or waits with --wait. Renditions made with \
             other settings are counted; `cupola regenerate` rebuilds them.
@@ -21,7 +23,7 @@ struct Verify: AsyncParsableCommand {
 
     @OptionGroup var options: LibraryOptions
 
-    @Flag(name: .long, help: "Also decode every rendition and hash every original.")
+    @Flag(name: .long, help: "Also decode and hash every rendition and hash every original.")
     var deep = false
 
     @Flag(name: .long, help: "Fix what can be fixed from the originals and the catalog.")
@@ -53,11 +55,14 @@ struct Verify: AsyncParsableCommand {
                 : try LibrarySession(readingLibrary: options.library, settingsFile: options.config, sharedLockWait: wait)
             let verifier = LibraryVerifier(layout: session.layout, catalog: session.catalog)
             let found = try verifier.verify(deep: deep)
+            // Renditions recorded before their SHA-256 was kept get it once a deep check finds them intact.
+            if repair && deep { try verifier.recordMissingRenditionDigests() }
             var remaining = found
             if repair && !found.isEmpty {
                 remaining = try await verifier.repair(found, settings: session.settings, workers: session.settings.workerCount)
             }
-            let repaired = found.filter { !remaining.contains($0) }
+            // By kind and file: a problem left over may carry a new detail (why it was not repaired).
+            let repaired = found.filter { problem in !remaining.contains { $0.kind == problem.kind && $0.file == problem.file } }
             let stale = try session.catalog.staleRenditionCount(current: session.settings.renditions)
             if options.json {
                 let data = try RunReport.encoder.encode(Report(whole: remaining.isEmpty, problems: remaining, repaired: repaired,

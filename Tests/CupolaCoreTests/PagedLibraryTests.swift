@@ -20,7 +20,7 @@ struct PagedLibraryTests {
                 DROP TABLE gallery_page; DROP TABLE published_gallery; DROP TABLE retired_page;
                 DROP TABLE gallery_upgrade; DROP TABLE dirty_frame;
                 ALTER TABLE frame DROP COLUMN sort_key;
-                DELETE FROM grdb_migrations WHERE identifier LIKE 'v6:%';
+                DELETE FROM grdb_migrations WHERE identifier LIKE '%: paged manifests';
                 """)
         }
         try queue.close()

@@ -34,6 +34,8 @@ int cupola_jpeg_shrink(int width, int height, int target);
 #define CUPOLA_JPEG_NOT_PLAIN 1
 #define CUPOLA_JPEG_TIMED_OUT (-2)
 #define CUPOLA_JPEG_TRUNCATED (-3)
+/// libjpeg found damaged scan data (extraneous bytes, a bad Huffman code, a lost restart marker).
+#define CUPOLA_JPEG_CORRUPT (-4)
 const char *cupola_jpeg_error(void);
 
 /// What a JPEG header says, read with libjpeg. `plain` is 1 for 8-bit grey or colour, which

@@ -49,6 +49,8 @@ public protocol Catalog: Sendable {
     /// Replaces some renditions of a frame (and drops `removing`), marking its gallery dirty.
     func updateRenditions(of path: FilePathBytes, gallery: String, with records: [RenditionRecord],
                           removing names: [String]) throws(CatalogError)
+    /// Records the SHA-256 of rendition files written before hashes were kept; nothing else changes.
+    func recordDigests(_ digests: [RenditionDigest]) throws(CatalogError)
     /// Renditions that do not match the current settings: wrong fingerprint, or missing.
     func staleRenditionCount(current specs: [RenditionSpec]) throws(CatalogError) -> Int
     func galleries() throws(CatalogError) -> [GallerySummary]

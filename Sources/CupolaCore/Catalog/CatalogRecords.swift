@@ -57,6 +57,8 @@ public struct RenditionRecord: Sendable, Hashable, Codable {
     public var bytes: Int
     public var width: Int
     public var height: Int
+    /// SHA-256 of the file as written; nil for renditions recorded before it was kept.
+    public var sha256: String? = nil
 }
 
 /// An ingested frame: everything a manifest entry is made from.

@@ -70,7 +70,12 @@ enum CatalogSchema {
             // changed; it is the file's surroundings that were wrong, so it becomes a failure.
             try db.execute(sql: "UPDATE source SET state = 'failed' WHERE state = 'rejected' AND reason = 'permission denied'")
         }
-        migrator.registerMigration("v6: paged manifests") { db in
+        migrator.registerMigration("v6: SHA-256 of each rendition file") { db in
+            // NULL for renditions written before: `verify --deep --repair` records the hash of each
+            // one that passes the deep check, and any rebuild records its own.
+            try db.execute(sql: "ALTER TABLE rendition ADD COLUMN sha256 TEXT")
+        }
+        migrator.registerMigration("v7: paged manifests") { db in
             try PagedManifestMigration.apply(db)
         }
         return migrator

@@ -53,10 +53,10 @@ extension SQLiteCatalog {
 
     private static func insert(_ rendition: RenditionRecord, of sourceId: Int64, in db: Database) throws {
         try db.executeCached("""
-            INSERT INTO rendition (source_id, name, fingerprint, path, bytes, width, height)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO rendition (source_id, name, fingerprint, path, bytes, width, height, sha256)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """, [sourceId, rendition.name, rendition.fingerprint, rendition.path,
-                  rendition.bytes, rendition.width, rendition.height])
+                  rendition.bytes, rendition.width, rendition.height, rendition.sha256])
     }
 
     public func stemOwners() throws(CatalogError) -> [StemKey: FilePathBytes] {
@@ -160,7 +160,7 @@ extension SQLiteCatalog {
             for row in try Row.fetchAll(db, sql: "SELECT * FROM rendition WHERE source_id IN (\(list)) ORDER BY name") {
                 renditions[row["source_id"], default: []].append(RenditionRecord(
                     name: row["name"], fingerprint: row["fingerprint"], path: row["path"],
-                    bytes: row["bytes"], width: row["width"], height: row["height"]))
+                    bytes: row["bytes"], width: row["width"], height: row["height"], sha256: row["sha256"]))
             }
         }
         let decoder = JSONDecoder()

@@ -79,6 +79,22 @@ final class OpenedImage {
         }
     }
 
+    /// The orientation the renderer turns the decoded pixels by, which is also what makes the
+    /// displayed size. libjpeg alone ignores EXIF, so plain JPEG takes libexif's reading
+    /// (`exifOrientation`). Through libvips it is libvips' own reading of the header, never the
+    /// EXIF tag again: for HEIF, libheif applies the file's rotation and mirroring (`irot`,
+    /// `imir`) while decoding and libvips then drops the tag, so an iPhone frame whose EXIF still
+    /// says 6 is decoded upright already; turning it by the EXIF tag would do it twice.
+    func appliedOrientation(exifOrientation: Int) -> Int {
+        guard let header else { return exifOrientation }
+        return header.integer("orientation") ?? 1
+    }
+
+    /// Width and height as displayed: after the orientation the renderer applies.
+    func displaySize(exifOrientation: Int) -> (width: Int, height: Int) {
+        probe.displaySize(orientation: appliedOrientation(exifOrientation: exifOrientation))
+    }
+
     /// The format by content, through libvips' loader sniffing, allow-listed.
     private static func sniff(_ buffer: UnsafeRawBufferPointer) throws(ImagingError) -> ImageProbe.Format {
         let loaderName = vips_foreign_find_load_buffer(buffer.baseAddress, buffer.count).map { String(cString: $0) }

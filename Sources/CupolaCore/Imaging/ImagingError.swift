@@ -7,7 +7,10 @@ public enum ImagingError: Error, Equatable, Sendable, CustomStringConvertible {
     case empty
     case unsupportedFormat(String)
     case tooLarge(width: Int, height: Int, pages: Int, limitMegapixels: Double)
+    /// The detail names the library that found it: "libvips: …" or "libjpeg: …".
     case truncated(String)
+    /// Damaged scan data that libjpeg would otherwise paper over with grey.
+    case corrupt(String)
     case decodeFailed(String)
     case encodeFailed(String)
     case timedOut(seconds: Double)
@@ -21,7 +24,8 @@ public enum ImagingError: Error, Equatable, Sendable, CustomStringConvertible {
             let pixels = Double(width) * Double(height) * Double(pages) / 1e6
             return "too large (\(width)×\(height)\(pages > 1 ? "×\(pages) pages" : ""), "
                 + "\(Self.megapixels(pixels)) megapixels, limit \(Self.megapixels(limit)))"
-        case .truncated(let detail): return "truncated image (libvips: \(detail))"
+        case .truncated(let detail): return "truncated image (\(detail))"
+        case .corrupt(let detail): return "corrupt image (libjpeg: \(detail))"
         case .decodeFailed(let detail): return "cannot decode (libvips: \(detail))"
         case .encodeFailed(let detail): return "cannot encode rendition (libvips: \(detail))"
         case .timedOut(let seconds): return "timed out after \(String(format: "%g", seconds)) s"

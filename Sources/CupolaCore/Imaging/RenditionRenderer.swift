@@ -60,8 +60,7 @@ public struct RenditionRenderer: Sendable {
 
     private func decode(_ image: OpenedImage, size: Int, orientation: Int, deadline: Date, timeLimit: Double) throws(ImagingError) -> ImageHandle {
         let decoded = try load(image, size: size, deadline: deadline, timeLimit: timeLimit)
-        // libvips reads the orientation from the header itself; libjpeg alone does not.
-        let turn = image.header == nil ? orientation : decoded.integer("orientation") ?? 1
+        let turn = image.appliedOrientation(exifOrientation: orientation)
         guard turn > 1 else { return decoded }
         vips_image_set_int(decoded.pointer, "orientation", Int32(turn))
         var upright: UnsafeMutablePointer<VipsImage>?
@@ -136,13 +135,17 @@ public struct RenditionRenderer: Sendable {
 
     static func jpegDecodeError(_ status: Int32) -> ImagingError {
         let text = jpegFailureText()
-        return status == CUPOLA_JPEG_TRUNCATED ? .truncated(text) : decodeError(text)
+        switch status {
+        case CUPOLA_JPEG_TRUNCATED: return .truncated("libjpeg: \(text)")
+        case CUPOLA_JPEG_CORRUPT: return .corrupt(text)
+        default: return decodeError(text)
+        }
     }
 
     /// libvips reports a short file in several wordings; all of them mean "truncated".
     static func decodeError(_ text: String) -> ImagingError {
         let lowered = text.lowercased()
         let truncationHints = ["premature end", "truncated", "unexpected end", "out of data", "read error"]
-        return truncationHints.contains(where: lowered.contains) ? .truncated(text) : .decodeFailed(text)
+        return truncationHints.contains(where: lowered.contains) ? .truncated("libvips: \(text)") : .decodeFailed(text)
     }
 }

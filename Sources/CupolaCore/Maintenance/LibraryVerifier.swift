@@ -29,6 +29,8 @@ public struct LibraryVerifier {
 
     let layout: LibraryLayout
     let catalog: any Catalog
+    /// Renditions without a recorded SHA-256 that the last deep check found intact.
+    let unhashed = UnhashedRenditions()
 
     public init(layout: LibraryLayout, catalog: any Catalog) {
         self.layout = layout
@@ -73,40 +75,34 @@ public struct LibraryVerifier {
 
     private func check(_ frame: CatalogFrame, deep: Bool) -> [Problem] {
         var problems: [Problem] = []
-        var originalIntact = true
+        // Plain verify does not read originals, but whether one is there at all costs one lstat and
+        // decides whether a broken rendition can be rebuilt from it.
+        var original: RenditionCheck.Original = (try? lstatBytes(frame.source.readablePath)) == nil ? .gone : .present
         if deep {
             switch Result(catching: { try FileContents.read(frame.source.readablePath).data }) {
             case .success(let data) where Hashing.sha256(data) != frame.source.sha256:
-                originalIntact = false
+                original = .changed
                 problems.append(Problem(kind: .originalChanged, file: frame.source.readablePath.description,
-                                        detail: "SHA-256 differs from the ingested file; run `cupola ingest`", repairable: false))
+                                        detail: changedAdvice(frame.source), repairable: false))
+            case .success:
+                original = .intact
             case .failure:
-                originalIntact = false
+                original = .gone
                 problems.append(Problem(kind: .originalMissing, file: frame.source.readablePath.description,
-                                        detail: "renditions cannot be rebuilt from it", repairable: false))
-            default: break
+                                        detail: OriginalAdvice.gone(frame.source) + "; renditions cannot be rebuilt from it",
+                                        repairable: false))
             }
         }
-        for rendition in frame.renditions {
-            let file = layout.renditionFile(gallery: frame.gallery.id, relativePath: rendition.path)
-            guard let data = FileManager.default.contents(atPath: file.description) else {
-                problems.append(Problem(kind: .renditionMissing, file: relative(file), detail: "", repairable: originalIntact))
-                continue
-            }
-            var faults: [String] = []
-            if data.count != rendition.bytes { faults.append("\(data.count) bytes, recorded \(rendition.bytes)") }
-            if let size = RenditionInspector.size(data) {
-                if size != (rendition.width, rendition.height) { faults.append("\(size.width)×\(size.height), recorded \(rendition.width)×\(rendition.height)") }
-            } else {
-                faults.append("not an image")
-            }
-            if deep, faults.isEmpty, !RenditionInspector.decodes(data) { faults.append("does not decode") }
-            if !faults.isEmpty {
-                problems.append(Problem(kind: .renditionDamaged, file: relative(file), detail: faults.joined(separator: "; "),
-                                        repairable: originalIntact))
-            }
-        }
-        return problems
+        let renditions = RenditionCheck(layout: layout, frame: frame, deep: deep, original: original, unhashed: unhashed)
+        return problems + renditions.problems(relative: relative)
+    }
+
+    /// What to do about an original that changed. A damaged library copy cannot be fixed by
+    /// `cupola ingest`; when the source file still holds the ingested bytes, it can be copied back.
+    private func changedAdvice(_ source: SourceRecord) -> String {
+        guard source.original != nil, let data = try? FileContents.read(source.path).data,
+              Hashing.sha256(data) == source.sha256 else { return OriginalAdvice.changed(source) }
+        return OriginalAdvice.changed(source) + ", or copy it back from \(source.path.description), which still holds it"
     }
 
     private func relative(_ file: FilePathBytes) -> String {
@@ -119,23 +115,27 @@ extension LibraryVerifier {
     /// Fixes what can be fixed from the originals and the catalog: rebuilds missing or damaged
     /// renditions (forcing them) and republishes every manifest and the index. Returns what remains.
     public func repair(_ problems: [Problem], settings: Settings, workers: Int) async throws -> [Problem] {
-        let brokenRenditions = Set(problems.filter { [.renditionMissing, .renditionDamaged].contains($0.kind) && $0.repairable }.map(\.file))
+        let renditionProblems = problems.filter { [.renditionMissing, .renditionDamaged].contains($0.kind) }
+        let brokenRenditions = Set(renditionProblems.filter(\.repairable).map(\.file))
+        let unsound = Set(renditionProblems.map(\.file))
         var plans: [RenditionPlan] = []
+        var routes: [FilePathBytes: Regenerator.Route] = [:]
+        var filesOfFrame: [String: [String]] = [:]
         for gallery in try catalog.galleries().map(\.identity.id) {
             try catalog.forEachFrame(inGallery: gallery) { batch in for frame in batch {
-                let broken = frame.renditions.filter {
-                    brokenRenditions.contains(relative(layout.renditionFile(gallery: gallery, relativePath: $0.path)))
-                }
+                let files = frame.renditions.map { relative(layout.renditionFile(gallery: gallery, relativePath: $0.path)) }
+                let broken = zip(frame.renditions, files).filter { brokenRenditions.contains($0.1) }.map(\.0)
                 guard !broken.isEmpty else { continue }
-                let specs = broken.map { record in
-                    settings.renditions.first { $0.name == record.name } ?? RenditionSpec(name: record.name, size: max(record.width, record.height))
-                }
-                plans.append(RenditionPlan(frame: frame, settings: specs, force: true))
+                let intact = zip(frame.renditions, files).filter { !unsound.contains($0.1) }.map(\.0.name)
+                let (plan, route) = RenditionRepair.plan(frame, broken: broken, intact: Set(intact), settings: settings)
+                plans.append(plan)
+                routes[frame.source.path] = route
+                filesOfFrame[frame.source.label] = files.filter(brokenRenditions.contains)
             } }
         }
         var summary = Regenerator.Summary()
         let regenerator = Regenerator(layout: layout, catalog: catalog, settings: settings, workers: workers)
-        try await regenerator.rebuild(plans, prune: false, from: .originals, summary: &summary)
+        try await regenerator.rebuild(plans, prune: false, summary: &summary) { routes[$0.frame.source.path] ?? .init() }
         // Manifests are rebuilt from the catalog, whatever state they were found in.
         for problem in problems where problem.kind == .manifestOrphan {
             AtomicFile.remove(layout.root.appending(problem.file))
@@ -144,6 +144,7 @@ extension LibraryVerifier {
         let galleries = Set(try catalog.galleries().map(\.identity.id)).union(try catalog.dirtyGalleries())
         try GalleryPublisher(layout: layout, catalog: catalog).publish(galleries: galleries, checkPages: true)
         try catalog.markClean(galleries)
-        return try verify(deep: problems.contains { [.originalChanged, .originalMissing].contains($0.kind) })
+        let remaining = try verify(deep: problems.contains { [.originalChanged, .originalMissing].contains($0.kind) })
+        return RenditionRepair.explain(remaining, failures: summary.problems, filesOfFrame: filesOfFrame)
     }
 }

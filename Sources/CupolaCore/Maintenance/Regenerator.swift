@@ -41,6 +41,10 @@ public final class Regenerator {
         public var framesDerived = 0
         /// Dry run: renditions that would be rebuilt.
         public var renditionsStale = 0
+        /// Dry run: each rendition that would be rebuilt, `<gallery>/<path> (<why>)`; the first
+        /// `rebuildingListLimit` (`renditionsStale` has the count).
+        public var rebuilding: [String] = []
+        public static let rebuildingListLimit = 1000
         public var obsolete: [String] = []
         public var pruned = 0
         public var galleries: [String] = []
@@ -87,8 +91,18 @@ public final class Regenerator {
                 guard let pattern = options.frames else { return true }
                 let candidates: [String] = [frame.id, frame.source.label]
                 return candidates.contains { candidate in fnmatch(pattern, candidate, 0) == 0 }
-            }.map { RenditionPlan(frame: $0, settings: settings.renditions, only: options.renditions, force: options.force) }
+            }.map { frame in
+                RenditionPlan(frame: frame, settings: settings.renditions, only: options.renditions, force: options.force,
+                              missing: missingRenditions(of: frame))
+            }
         }.filter { !$0.isEmpty }.sorted { $0.frame.source.path < $1.frame.source.path }
+    }
+
+    /// The recorded renditions of a frame whose file is gone: rebuilt like stale ones.
+    func missingRenditions(of frame: CatalogFrame) -> Set<String> {
+        Set(frame.renditions.filter { record in
+            (try? lstatBytes(layout.renditionFile(gallery: frame.gallery.id, relativePath: record.path))) == nil
+        }.map(\.name))
     }
 
     public func run(_ options: Options) async throws -> Summary {
@@ -100,6 +114,11 @@ public final class Regenerator {
         if options.dryRun {
             summary.framesRebuilt = plans.filter { !$0.stale.isEmpty }.count
             summary.renditionsStale = plans.reduce(0) { $0 + $1.stale.count }
+            summary.rebuilding = Array(plans.lazy.flatMap { plan in
+                plan.stale.lazy.map { spec in
+                    "\(plan.frame.gallery.id)/\(LibraryLayout.renditionPath(spec, stem: plan.frame.stem)) (\(plan.reason(spec)))"
+                }
+            }.prefix(Summary.rebuildingListLimit))
             return summary
         }
         try await rebuild(plans, prune: options.prune, from: options.force && options.source == .automatic ? .originals : options.source,
@@ -109,24 +128,36 @@ public final class Regenerator {
         return summary
     }
 
+    /// Where one frame's stale renditions are made from: `base`, an up-to-date rendition, is tried
+    /// before the original, or with `originalFirst` only when the original is gone or changed.
+    struct Route: Sendable {
+        var base: RenditionRecord?
+        var originalFirst = false
+    }
+
     /// Rebuilds the given plans, at most `workers` frames at a time; publishes the galleries touched.
     func rebuild(_ plans: [RenditionPlan], prune: Bool, from source: Source, summary: inout Summary) async throws {
+        try await rebuild(plans, prune: prune, summary: &summary) { plan in
+            switch source {
+            case .automatic: Route(base: plan.derivationBase())
+            case .originals: Route()
+            case .rendition(let name): Route(base: plan.base(named: name))
+            }
+        }
+    }
+
+    func rebuild(_ plans: [RenditionPlan], prune: Bool, summary: inout Summary, route: (RenditionPlan) -> Route) async throws {
         let renderer = RenditionRenderer()
         let layout = self.layout, clock = self.clock, timeLimit = settings.frameTimeoutSeconds
         var touched: Set<String> = []
         var prunedFolders: Set<FilePathBytes> = []
         var done = 0
-        var pending = plans.makeIterator()
+        var pending = zip(plans, plans.map(route)).makeIterator()
         try await withThrowingTaskGroup(of: (RenditionPlan, Result<Rebuilt, RegenerateFailure>).self) { group in
             func startNext() -> Bool {
-                guard let plan = pending.next() else { return false }
-                let base: RenditionRecord? = switch source {
-                case .automatic: plan.derivationBase()
-                case .originals: nil
-                case .rendition(let name): plan.base(named: name)
-                }
+                guard let (plan, route) = pending.next() else { return false }
                 group.addTask {
-                    (plan, Self.rebuild(plan, from: base, renderer: renderer, layout: layout, timeLimit: timeLimit, clock: clock))
+                    (plan, Self.rebuild(plan, route: route, renderer: renderer, layout: layout, timeLimit: timeLimit, clock: clock))
                 }
                 return true
             }
@@ -174,32 +205,56 @@ public final class Regenerator {
         var derived = false
     }
 
-    /// One frame: read its original (or `base`, an up-to-date larger rendition), check it is the
-    /// file that was recorded, render the stale renditions from one decode and write them. A base
-    /// that is missing, of another size than recorded or undecodable is passed over for the original.
-    static func rebuild(_ plan: RenditionPlan, from base: RenditionRecord?, renderer: RenditionRenderer, layout: LibraryLayout,
+    /// One frame: read its original (or the route's base, an up-to-date larger rendition), check it
+    /// is the file that was recorded, render the stale renditions from one decode and write them. A
+    /// base that is missing, of another size or hash than recorded, or undecodable is passed over.
+    static func rebuild(_ plan: RenditionPlan, route: Route, renderer: RenditionRenderer, layout: LibraryLayout,
                         timeLimit: Double, clock: StageClock) -> Result<Rebuilt, RegenerateFailure> {
         guard !plan.stale.isEmpty else { return .success(Rebuilt(records: [])) }
-        let frame = plan.frame
-        if let base, let data = try? clock.measure(.read, {
-            try FileContents.read(layout.renditionFile(gallery: frame.gallery.id, relativePath: base.path)).data
-        }), data.count == base.bytes,
-           case .success(let records) = render(data, plan: plan, renderer: renderer, layout: layout, timeLimit: timeLimit, clock: clock) {
-            return .success(Rebuilt(records: records, derived: true))
+        func derived() -> Rebuilt? {
+            guard let base = route.base else { return nil }
+            return derive(plan, from: base, renderer: renderer, layout: layout, timeLimit: timeLimit, clock: clock)
         }
+        if !route.originalFirst, let rebuilt = derived() { return .success(rebuilt) }
+        switch original(of: plan.frame, clock: clock) {
+        case .success(let contents):
+            return render(contents, plan: plan, renderer: renderer, layout: layout, timeLimit: timeLimit, clock: clock)
+                .map { Rebuilt(records: $0) }
+        case .failure(let failure):
+            guard route.originalFirst else { return .failure(failure) }
+            if let rebuilt = derived() { return .success(rebuilt) }
+            return .failure(RegenerateFailure(reason: failure.reason + (route.base == nil
+                ? ", and no intact larger rendition survives to make it from"
+                : ", and the larger rendition it could be made from is damaged too")))
+        }
+    }
+
+    /// The original's bytes, checked against the SHA-256 recorded at ingest.
+    private static func original(of frame: CatalogFrame, clock: StageClock) -> Result<Data, RegenerateFailure> {
         let contents: Data
         do {
             contents = try clock.measure(.read) { try FileContents.read(frame.source.readablePath).data }
         } catch let error as SystemCallError where error.code == ENOENT {
-            return .failure(RegenerateFailure(reason: "original is gone"))
+            return .failure(RegenerateFailure(reason: OriginalAdvice.gone(frame.source)))
         } catch {
             return .failure(RegenerateFailure(reason: "\(error)"))
         }
         guard Hashing.sha256(contents) == frame.source.sha256 else {
-            return .failure(RegenerateFailure(reason: "original changed since it was ingested; run `cupola ingest`"))
+            return .failure(RegenerateFailure(reason: OriginalAdvice.changed(frame.source)))
         }
-        return render(contents, plan: plan, renderer: renderer, layout: layout, timeLimit: timeLimit, clock: clock)
-            .map { Rebuilt(records: $0) }
+        return .success(contents)
+    }
+
+    /// The stale renditions made from `base`, when its file is the one recorded (size, and SHA-256
+    /// when one was kept) and decodes; nil otherwise.
+    private static func derive(_ plan: RenditionPlan, from base: RenditionRecord, renderer: RenditionRenderer, layout: LibraryLayout,
+                               timeLimit: Double, clock: StageClock) -> Rebuilt? {
+        let file = layout.renditionFile(gallery: plan.frame.gallery.id, relativePath: base.path)
+        guard let data = try? clock.measure(.read, { try FileContents.read(file).data }), data.count == base.bytes,
+              base.sha256 == nil || Hashing.sha256(data) == base.sha256,
+              case .success(let records) = render(data, plan: plan, renderer: renderer, layout: layout, timeLimit: timeLimit, clock: clock)
+        else { return nil }
+        return Rebuilt(records: records, derived: true)
     }
 
     private static func render(_ contents: Data, plan: RenditionPlan, renderer: RenditionRenderer, layout: LibraryLayout,
@@ -209,6 +264,7 @@ public final class Regenerator {
             let rendered = try renderer.render(contents, specs: plan.stale, timeLimit: timeLimit, clock: clock)
             return .success(try clock.measure(.write) {
                 try RenditionWriter.write(rendered, gallery: frame.gallery.id, stem: frame.stem, layout: layout)
+                    .withDigests(of: rendered)
             })
         } catch {
             return .failure(RegenerateFailure(reason: "\(error)"))

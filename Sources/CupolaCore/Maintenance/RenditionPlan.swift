@@ -5,21 +5,36 @@ public struct RenditionPlan: Sendable {
     public let stale: [RenditionSpec]
     /// Renditions whose name is no longer in the settings.
     public let obsolete: [RenditionRecord]
-    /// Renditions made with the current settings (whether or not selected for rebuilding).
+    /// Renditions made with the current settings whose file is there (whether or not selected for
+    /// rebuilding).
     let current: [RenditionRecord]
+    /// Recorded renditions whose file is gone.
+    let missing: Set<String>
+    let forced: Bool
 
-    public init(frame: CatalogFrame, settings: [RenditionSpec], only names: Set<String> = [], force: Bool = false) {
+    /// `missing` names recorded renditions whose file is gone: they are rebuilt like stale ones.
+    public init(frame: CatalogFrame, settings: [RenditionSpec], only names: Set<String> = [], force: Bool = false,
+                missing: Set<String> = []) {
         self.frame = frame
+        self.missing = missing
+        forced = force
         let recorded = Dictionary(uniqueKeysWithValues: frame.renditions.map { ($0.name, $0) })
         stale = settings.filter { spec in
             guard names.isEmpty || names.contains(spec.name) else { return false }
-            return force || recorded[spec.name]?.fingerprint != spec.fingerprint
+            return force || missing.contains(spec.name) || recorded[spec.name]?.fingerprint != spec.fingerprint
         }
         let named = Set(settings.map(\.name))
         obsolete = frame.renditions.filter { !named.contains($0.name) && (names.isEmpty || names.contains($0.name)) }
         current = frame.renditions.filter { record in
-            settings.contains { $0.name == record.name && $0.fingerprint == record.fingerprint }
+            !missing.contains(record.name) && settings.contains { $0.name == record.name && $0.fingerprint == record.fingerprint }
         }
+    }
+
+    /// Why a stale rendition is rebuilt, for `regenerate --dry-run`.
+    public func reason(_ spec: RenditionSpec) -> String {
+        guard let record = frame.renditions.first(where: { $0.name == spec.name }) else { return "new" }
+        if missing.contains(spec.name) { return "missing" }
+        return record.fingerprint != spec.fingerprint ? "settings changed" : forced ? "forced" : "up to date"
     }
 
     public var isEmpty: Bool { stale.isEmpty && obsolete.isEmpty }
@@ -45,6 +60,16 @@ public struct RenditionPlan: Sendable {
         guard let record = current.first(where: { $0.name == name }),
               !stale.contains(where: { $0.name == name }), covers(record, ratio: 1) else { return nil }
         return record
+    }
+
+    /// For `verify --repair` when the original cannot be used: the base `derivationBase` would
+    /// take, else the largest up-to-date rendition that holds every pixel needed. `intact` says
+    /// which renditions passed verification.
+    func repairBase(intact: Set<String>) -> RenditionRecord? {
+        let usable = current.filter { record in intact.contains(record.name) && !stale.contains { $0.name == record.name } }
+        let byEdge: (RenditionRecord, RenditionRecord) -> Bool = { max($0.width, $0.height) < max($1.width, $1.height) }
+        if let base = usable.filter({ covers($0, ratio: Self.derivationRatio) }).min(by: byEdge) { return base }
+        return usable.filter { covers($0, ratio: 1) }.max(by: byEdge)
     }
 
     private func covers(_ record: RenditionRecord, ratio: Int) -> Bool {

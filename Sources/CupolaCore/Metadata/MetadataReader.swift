@@ -10,7 +10,7 @@ public struct MetadataReader: Sendable {
     public func read(exif bytes: Data?) -> FrameMetadata {
         var metadata = FrameMetadata()
         guard let bytes, !bytes.isEmpty else { return metadata }
-        guard let block = ExifBlock(bytes: bytes), !block.isEmpty else {
+        guard let block = ExifBlock(bytes: ExifPayload.normalised(bytes)), !block.isEmpty else {
             metadata.warnings.append("malformed EXIF block (\(bytes.count) bytes): metadata not read")
             return metadata
         }

@@ -63,18 +63,18 @@ public struct FrameProcessor: Sendable {
         let settings = configuration.settings
         CrashDrill.crashIfAsked(for: job.arrival.path)
         // Probe, metadata and decode all work on the one copy of the file read above.
-        let (probe, metadata, rendered) = try data.withBytes { (buffer) throws(ImagingError) in
+        let (probe, metadata, rendered, size) = try data.withBytes { (buffer) throws(ImagingError) in
             let image = try clock.measure(.probe) { () throws(ImagingError) in
                 try OpenedImage(buffer, maxMegapixels: settings.maxMegapixels)
             }
             let metadata = clock.measure(.metadata) { reader.read(exif: image.probe.exif) }
             let rendered = try renderer.render(image, orientation: metadata.orientation, specs: settings.renditions, timeLimit: settings.frameTimeoutSeconds, clock: clock)
-            return (image.probe, metadata, rendered)
+            return (image.probe, metadata, rendered, image.displaySize(exifOrientation: metadata.orientation))
         }
         let renditions = try clock.measure(.write) {
             try RenditionWriter.write(rendered, gallery: job.gallery.id, stem: job.stem, layout: configuration.layout)
+                .withDigests(of: rendered)
         }
-        let size = probe.displaySize(orientation: metadata.orientation)
         var source = source
         if configuration.originals != .keep {
             source.original = try clock.measure(.write) { try keepCopy(of: data, job: job, sha256: source.sha256) }
