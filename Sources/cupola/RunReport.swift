@@ -23,9 +23,12 @@ enum RunReport {
         for problem in summary.problems { Terminal.error("\(oneLine(problem.file)): \(problem.reason)") }
         for warning in summary.warnings { Terminal.error("\(oneLine(warning.file)): warning: \(warning.warning)") }
         for shared in summary.sharedIds {
-            Terminal.error("\(shared.id): same frame id in \(shared.files.joined(separator: ", ")); renditions named apart")
+            Terminal.error(oneLine(shared.message))
         }
-        if let reason = summary.stoppedEarly { Terminal.error("cupola: stopped early: \(reason)") }
+        for same in summary.sameContent {
+            Terminal.error("\(oneLine(same.file)): same content as \(oneLine(same.sameAs)); renditions shared")
+        }
+                if let reason = summary.stoppedEarly { Terminal.error("cupola: stopped early: \(reason)") }
         Terminal.error(summary.line)
     }
 

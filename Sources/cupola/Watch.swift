@@ -89,7 +89,14 @@ struct Watch: AsyncParsableCommand {
                     logger.warning("renditions out of date, run `cupola regenerate`",
                                    metadata: ["count": "\(pipeline.summary.staleRenditions)"])
                 }
-                let watch = InboxWatch(source: source, options: watchOptions)
+                let watch = InboxWatch(source: source, options: watchOptions) { notice in
+                    switch notice {
+                    case .inboxGone(let path):
+                        logger.warning("inbox gone, watching for it to come back", metadata: ["inbox": "\(path)"])
+                    case .inboxBack(let path):
+                        logger.info("inbox back, watching it again", metadata: ["inbox": "\(path)"])
+                    }
+                }
                 control.watching(watch)
                 logger.info("watching", metadata: ["inbox": "\(source.path)", "mode": "\(poll == nil ? "inotify" : "poll")"])
                 try await pipeline.run(try watch.events())
@@ -127,6 +134,15 @@ extension Watch {
         pipeline.onResult = { result in
             EventLog.log(result, to: logger)
             pipeline.forgetSummaryDetails()
+        }
+        pipeline.onSharedId = { shared in logger.warning("\(shared.message)") }
+        pipeline.onMove = { from, frame in
+            logger.info("moved", metadata: ["from": "\(from)", "file": "\(frame.source.label)", "frame": "\(frame.id)", "gallery": "\(frame.gallery.id)"])
+        }
+        pipeline.onRemove = { frames in
+            for frame in frames {
+                logger.info("removed", metadata: ["file": "\(frame.source.label)", "frame": "\(frame.id)", "gallery": "\(frame.gallery.id)"])
+            }
         }
         pipeline.onPublish = { galleries in
             if !galleries.isEmpty { logger.info("published", metadata: ["galleries": "\(galleries.joined(separator: ","))"]) }

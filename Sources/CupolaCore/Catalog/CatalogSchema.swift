@@ -62,6 +62,9 @@ enum CatalogSchema {
         migrator.registerMigration("v3: library copies of originals") { db in
             try db.execute(sql: "ALTER TABLE source ADD COLUMN original BLOB")
         }
+        migrator.registerMigration("v4: sources by content, for moves and same-content files") { db in
+            try db.execute(sql: "CREATE INDEX source_sha256 ON source(sha256)")
+        }
         return migrator
     }
 }

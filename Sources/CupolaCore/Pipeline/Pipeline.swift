@@ -14,6 +14,12 @@ public final class Pipeline {
     public var onResult: ((FrameResult) -> Void)?
     /// Called after galleries were published, with the ids (the watcher logs them).
     public var onPublish: (([String]) -> Void)?
+    /// Called when a file is given a `~tag` stem because its frame id is taken (the watcher logs it).
+    public var onSharedId: ((RunSummary.SharedId) -> Void)?
+    /// Called when a known frame's file moved, with its old label and the frame now (the watcher logs it).
+    public var onMove: ((String, CatalogFrame) -> Void)?
+    /// Called with the frames that left the catalog because their files are gone (the watcher logs them).
+    public var onRemove: (([CatalogFrame]) -> Void)?
     var offered = 0
     private var done = 0
     /// Set for writing runs: tells whether the previous run crashed.
@@ -21,12 +27,12 @@ public final class Pipeline {
     let processor: FrameProcessor
     var planner: IngestPlanner
     public internal(set) var summary: RunSummary
-    private var dirtyGalleries: Set<String> = []
-    private var touchedGalleries: Set<String> = []
+    var dirtyGalleries: Set<String> = []
+    var touchedGalleries: Set<String> = []
     /// Rendition files of frames that left the catalog: removed once manifests no longer name them.
-    private var retiredFiles: [FilePathBytes] = []
+    var retiredFiles: [FilePathBytes] = []
     /// Results not yet committed: written in batches, one transaction each.
-    private var pendingChanges: [CatalogChange] = []
+    var pendingChanges: [CatalogChange] = []
     /// When the oldest change not yet in a manifest was committed (the watcher's debounce).
     var changedSince: Date?
 
@@ -34,7 +40,7 @@ public final class Pipeline {
         self.configuration = configuration
         self.catalog = catalog
         self.clock = clock
-        self.processor = FrameProcessor(configuration: configuration, clock: clock)
+        self.processor = FrameProcessor(configuration: configuration, clock: clock, catalog: catalog)
         self.planner = try IngestPlanner(catalog: catalog)
         self.summary = RunSummary(command: command)
         summary.dryRun = configuration.dryRun
@@ -92,9 +98,11 @@ public final class Pipeline {
         let frames = try clock.measure(.catalog) { () throws(CatalogError) in try catalog.remove(paths) }
         summary.removed += frames.count
         for frame in frames { retire(frame) }
+        if !frames.isEmpty { onRemove?(frames) }
     }
 
-    private func retire(_ frame: CatalogFrame) {
+    func retire(_ frame: CatalogFrame) {
+        planner.release(frame)
         dirtyGalleries.insert(frame.gallery.id)
         touchedGalleries.insert(frame.gallery.id)
         retiredFiles += frame.renditions.map {
@@ -113,7 +121,10 @@ public final class Pipeline {
         onResult?(result)
         planner.remember(result)
         switch result {
-        case .ingested(let frame, _):
+        case .ingested(let frame, _), .linked(let frame, _, _):
+            if case .linked(_, _, let twin) = result {
+                summary.sameContent.append(.init(file: frame.source.label, sameAs: twin))
+            }
             pendingChanges.append(.commit(frame))
             summary.ingested += 1
             dirtyGalleries.insert(frame.gallery.id)
@@ -160,6 +171,7 @@ public final class Pipeline {
         let changes = pendingChanges
         pendingChanges = []
         let retired = try clock.measure(.catalog) { () throws(CatalogError) in try catalog.apply(changes) }
+        processor.sameContent.committed()
         if configuration.originals == .move { removeMovedSources(changes) }
         for frame in retired { retire(frame) }
         let vanished = Set(changes.compactMap { change -> FilePathBytes? in
