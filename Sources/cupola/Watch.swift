@@ -12,7 +12,9 @@ struct Watch: AsyncParsableCommand {
             `ingest`. A file is taken once a writer closed it or renamed it in, and its size and mtime \
             stayed the same for --settle seconds; half-written files are never turned into frames. \
             A full scan at start-up picks up what arrived while the watcher was down, and one runs \
-            every --rescan seconds as a safety net. On a network share, where inotify sees nothing, \
+            every --rescan seconds as a safety net. A file deleted or moved out of INBOX leaves its \
+            gallery at once; one moved or renamed inside it keeps its frame; an INBOX deleted and \
+            made again is watched again. On a network share, where inotify sees nothing, \
             use --poll. SIGINT or SIGTERM: stop taking files, finish those in flight, write the \
             manifests and exit 0.
 

@@ -220,6 +220,7 @@ struct WatchTests {
         let folder = TemporaryFolder()
         let inbox = folder.folder("inbox")
         let outside = folder.folder("elsewhere")
+        let sub = folder.folder("inbox/sub")
         let watcher = try Watcher(inbox: inbox, library: folder.url.appendingPathComponent("library").path)
         for (index, width) in [300, 310, 320, 330].enumerated() {
             try SyntheticImage.jpeg(width: width, height: 200).write(to: inbox.appendingPathComponent("ISS073-E-\(index).JPG"))
@@ -231,7 +232,6 @@ struct WatchTests {
         // folder holding the fourth renamed.
         try FileManager.default.removeItem(at: inbox.appendingPathComponent("ISS073-E-0.JPG"))
         try Watcher.wait(seconds: 5) { watcher.frames("iss073").count == 3 }
-        let sub = folder.folder("inbox/sub")
         try FileManager.default.moveItem(at: inbox.appendingPathComponent("ISS073-E-1.JPG"), to: sub.appendingPathComponent("ISS073-E-1.JPG"))
         try Watcher.wait(seconds: 5) { sources().contains("inbox/sub/ISS073-E-1.JPG") }
         try FileManager.default.moveItem(at: inbox.appendingPathComponent("ISS073-E-2.JPG"), to: outside.appendingPathComponent("ISS073-E-2.JPG"))

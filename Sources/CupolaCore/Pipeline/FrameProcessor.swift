@@ -10,11 +10,11 @@ public struct FrameProcessor: Sendable {
     let reader: MetadataReader
     let renderer = RenditionRenderer()
     let clock: StageClock
-    let sameContent: SameContent
+    let twins: ContentTwins
 
     init(configuration: PipelineConfiguration, clock: StageClock, catalog: any Catalog) {
         self.configuration = configuration
-        self.sameContent = SameContent(catalog: catalog)
+        self.twins = ContentTwins(catalog: catalog)
         self.reader = MetadataReader(clock: CaptureClock(zone: configuration.settings.zone))
         self.clock = clock
     }
@@ -38,13 +38,13 @@ public struct FrameProcessor: Sendable {
             return .unchanged(source)
         }
         do {
-            if let twin = sameContent.twin(of: digest, path: arrival.path, specs: configuration.settings.renditions,
+            if let twin = twins.twin(of: digest, path: arrival.path, specs: configuration.settings.renditions,
                                            layout: configuration.layout) {
                 let frame = try clock.measure(.write) { try share(twin, job: job, data: contents.data, source: source) }
                 return .linked(frame, replacing: job.known, sameContentAs: twin.source.label)
             }
             let frame = try render(job, data: contents.data, source: source)
-            sameContent.rendered(frame)
+            twins.rendered(frame)
             return .ingested(frame, replacing: job.known)
         } catch let error as ImagingError {
             source.state = .rejected
@@ -88,7 +88,7 @@ public struct FrameProcessor: Sendable {
 
     /// A frame from a twin's renditions: linked, not decoded. The original is still copied.
     private func share(_ twin: CatalogFrame, job: FrameJob, data: Data, source: SourceRecord) throws -> CatalogFrame {
-        var frame = try SameContent.link(twin, for: job, source: source, specs: configuration.settings.renditions,
+        var frame = try ContentTwins.link(twin, for: job, source: source, specs: configuration.settings.renditions,
                                          layout: configuration.layout)
         if configuration.originals != .keep {
             frame.source.original = try keepCopy(of: data, job: job, sha256: source.sha256)

@@ -171,7 +171,7 @@ public final class Pipeline {
         let changes = pendingChanges
         pendingChanges = []
         let retired = try clock.measure(.catalog) { () throws(CatalogError) in try catalog.apply(changes) }
-        processor.sameContent.committed()
+        processor.twins.committed()
         if configuration.originals == .move { removeMovedSources(changes) }
         for frame in retired { retire(frame) }
         let vanished = Set(changes.compactMap { change -> FilePathBytes? in

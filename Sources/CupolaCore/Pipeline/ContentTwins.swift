@@ -7,7 +7,7 @@ import Synchronization
 /// would give the same pixels. The summary lists each such file with the frame it shares with.
 ///
 /// Frames rendered in this run are found here until they are committed, then in the catalog.
-final class SameContent: Sendable {
+final class ContentTwins: Sendable {
     private let catalog: any Catalog
     private let uncommitted = Mutex<[String: CatalogFrame]>([:])
 
@@ -26,7 +26,7 @@ final class SameContent: Sendable {
     /// with every rendition the settings ask for, made with the same settings and still on disk.
     func twin(of sha256: String, path: FilePathBytes, specs: [RenditionSpec], layout: LibraryLayout) -> CatalogFrame? {
         let candidate = uncommitted.withLock { $0[sha256] }.flatMap { $0.source.path == path ? nil : $0 }
-            ?? (try? catalog.frame(withContent: sha256, other: path)) ?? nil
+            ?? (try? catalog.frame(withContent: sha256, other: path))
         guard let candidate else { return nil }
         for spec in specs {
             guard let rendition = candidate.renditions.first(where: { $0.name == spec.name }),
