@@ -13,7 +13,9 @@ extension SQLiteCatalog {
     public func frame(withContent sha256: String, other path: FilePathBytes) throws(CatalogError) -> CatalogFrame? {
         try perform {
             try queue.read { db in
-                try Self.frames(in: db, filter: "source.sha256 = ? AND source.path != ? AND source.state = 'ingested' ORDER BY source.path LIMIT 1",
+                // The earliest such frame: in the content index's own order, so the lookup stops
+                // at the first row even when thousands of files share the bytes.
+                try Self.frames(in: db, filter: "source.sha256 = ? AND source.path != ? AND source.state = 'ingested' ORDER BY source.id LIMIT 1",
                                 arguments: [sha256, Data(path.bytes)]).first
             }
         }
