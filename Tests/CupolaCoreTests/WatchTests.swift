@@ -285,6 +285,30 @@ struct WatchTests {
         #expect(watcher.frames("iss074").first?["id"] as? String == "ISS074-E-2")
         #expect(watcher.stop() == 0)
     }
+
+    @Test("polling mode: a moved file keeps its frame at once, and an inbox deleted and made again is logged and scanned")
+    func pollingMovesAndInboxBack() throws {
+        let folder = TemporaryFolder()
+        let inbox = folder.folder("inbox")
+        let watcher = try Watcher(inbox: inbox, library: folder.url.appendingPathComponent("library").path, extra: ["--poll", "0.3"])
+        try SyntheticImage.jpeg(width: 300, height: 200).write(to: inbox.appendingPathComponent("ISS075-E-1.JPG"))
+        try Watcher.wait(seconds: 15) { watcher.frames("iss075").count == 1 }
+        try FileManager.default.moveItem(at: inbox.appendingPathComponent("ISS075-E-1.JPG"),
+                                         to: folder.folder("inbox/sub").appendingPathComponent("ISS075-E-1.JPG"))
+        try Watcher.wait(seconds: 5) { watcher.frames("iss075").first?["source"] as? String == "inbox/sub/ISS075-E-1.JPG" }
+        usleep(800_000)
+        #expect(watcher.frames("iss075").count == 1)
+
+        try FileManager.default.removeItem(at: inbox)
+        try Watcher.wait(seconds: 5) { watcher.output.contains("inbox gone") }
+        _ = folder.folder("inbox")
+        try SyntheticImage.jpeg(width: 310, height: 200).write(to: inbox.appendingPathComponent("ISS075-E-2.JPG"))
+        try Watcher.wait(seconds: 5) { watcher.output.contains("inbox back") }
+        try Watcher.wait(seconds: 10) { watcher.frames("iss075").map { $0["id"] as? String } == ["ISS075-E-2"] }
+        #expect(watcher.stop() == 0)
+        let lines = watcher.output.components(separatedBy: "\n")
+        #expect(lines.filter { $0.contains("] ingested") }.count == 2, "\(watcher.output)")
+    }
 }
 
 enum SHA256Hex {

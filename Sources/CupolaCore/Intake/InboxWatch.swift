@@ -60,18 +60,32 @@ public final class InboxWatch: Sendable {
         var lastScan: [FilePathBytes: FileStat] = [:]
         var nextFullScan = Date()
         var nextPoll = Date()
+        var inboxMissing = false
         while !isStopped {
             let now = Date()
+            var scanned: BatchScanner.Result?
             if now >= nextFullScan {
-                lastScan = fullScan(into: &settler, sink: sink)
+                scanned = fullScan(into: &settler, sink: sink)
                 nextFullScan = now.addingTimeInterval(options.rescanEvery)
                 nextPoll = now.addingTimeInterval(options.poll ?? .infinity)
             } else if let poll = options.poll, now >= nextPoll {
-                // Stat-only: only files new or changed since the last scan go to the settler.
+                // Stat-only: only files new or changed since the last scan go to the settler; the
+                // scan itself tells the pipeline which frames moved or went.
                 let result = BatchScanner().scan(source)
                 for arrival in result.arrivals where lastScan[arrival.path] != arrival.stat { settler.offer(arrival) }
-                lastScan = result.stats
+                sink.yield(.scanned(source, result))
+                scanned = result
                 nextPoll = now.addingTimeInterval(poll)
+            }
+            if let scanned {
+                lastScan = scanned.stats
+                // Polling sees the inbox go and come back only by scanning it (inotify says so itself).
+                let missing = scanned.unreadableFolders.contains(source.path)
+                if options.poll != nil, missing != inboxMissing {
+                    inboxMissing = missing
+                    notify(missing ? .inboxGone(source.path) : .inboxBack(source.path))
+                    if !missing { nextFullScan = now }
+                }
             }
             for notice in notices.withLock({ notices in defer { notices = [] }; return notices }) {
                 switch notice {
@@ -100,11 +114,11 @@ public final class InboxWatch: Sendable {
         sink.finish()
     }
 
-    private func fullScan(into settler: inout Settler, sink: AsyncStream<PipelineEvent>.Continuation) -> [FilePathBytes: FileStat] {
+    private func fullScan(into settler: inout Settler, sink: AsyncStream<PipelineEvent>.Continuation) -> BatchScanner.Result {
         let result = BatchScanner().scan(source)
         for arrival in result.arrivals { settler.offer(arrival) }
         sink.yield(.scanned(source, result))
-        return result.stats
+        return result
     }
 }
 
