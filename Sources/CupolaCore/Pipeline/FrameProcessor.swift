@@ -38,9 +38,10 @@ public struct FrameProcessor: Sendable {
             return .unchanged(source)
         }
         do {
+            // A twin whose files went in the meantime is no reason to fail: decode instead.
             if let twin = twins.twin(of: digest, path: arrival.path, specs: configuration.settings.renditions,
-                                           layout: configuration.layout) {
-                let frame = try clock.measure(.write) { try share(twin, job: job, data: contents.data, source: source) }
+                                     layout: configuration.layout),
+               let frame = try? clock.measure(.write, { try share(twin, job: job, data: contents.data, source: source) }) {
                 return .linked(frame, replacing: job.known, sameContentAs: twin.source.label)
             }
             let frame = try render(job, data: contents.data, source: source)
