@@ -44,6 +44,9 @@ struct MoveTests {
 
         // When the folder is renamed and the SOURCE ingested again.
         try FileManager.default.moveItem(at: source.appendingPathComponent("b"), to: source.appendingPathComponent("c"))
+        let preview = try Self.summary(try CLI.run(["ingest", source.path, "--library", library, "--dry-run", "--json"]))
+        #expect(preview["moved"] as? Int == SampleDownlink.frames.count)
+        #expect(preview["pending"] as? Int == 0)
         let again = try CLI.run(["ingest", source.path, "--library", library, "--json"])
 
         // Then every frame moved, none was read or removed, and no frame id is said to be shared
@@ -71,6 +74,8 @@ struct MoveTests {
         let third = try CLI.run(["ingest", source.path, "--library", library])
         #expect(third.status == 0)
         #expect(third.stderr.isEmpty, "\(third.stderr)")
+        let verify = try CLI.run(["verify", "--library", library, "--deep"])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
     }
 
     @Test("a file renamed to another frame id, and one copied elsewhere then deleted, are moved without a decode")
@@ -91,6 +96,8 @@ struct MoveTests {
         let again = try Self.summary(try CLI.run(["ingest", source.path, "--library", library, "--json"]))
         #expect(again["moved"] as? Int == 2)
         #expect(again["ingested"] as? Int == 0)
+        let verify = try CLI.run(["verify", "--library", library, "--deep"])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
 
         let fresh = folder.url.appendingPathComponent("fresh").path
         #expect(try CLI.run(["ingest", source.path, "--library", fresh]).status == 0)
@@ -114,5 +121,23 @@ struct MoveTests {
         #expect(summary["removed"] as? Int == 1)
         #expect((summary["sharedIds"] as? [Any] ?? []).isEmpty, "\(again.stdout)")
         #expect(FileManager.default.fileExists(atPath: "\(library)/galleries/iss069/thumb/ISS069-E-100.jpg"))
+    }
+
+    @Test("--originals copy: a file renamed to another frame id takes its library copy along, and verify finds it whole")
+    func renamedWithCopiedOriginal() throws {
+        let folder = TemporaryFolder()
+        let source = folder.folder("in")
+        let jpeg = try SyntheticImage.jpeg(width: 320, height: 200)
+        _ = folder.write(jpeg, to: "in/ISS069-E-100.JPG")
+        let library = folder.url.appendingPathComponent("library").path
+        #expect(try CLI.run(["ingest", source.path, "--library", library, "--originals", "copy"]).status == 0)
+        try FileManager.default.moveItem(at: source.appendingPathComponent("ISS069-E-100.JPG"),
+                                         to: source.appendingPathComponent("ISS070-E-100.JPG"))
+        let again = try Self.summary(try CLI.run(["ingest", source.path, "--library", library, "--originals", "copy", "--json"]))
+        #expect(again["moved"] as? Int == 1)
+        #expect(FileManager.default.contents(atPath: "\(library)/originals/iss070/ISS070-E-100.jpg") == jpeg)
+        #expect(!FileManager.default.fileExists(atPath: "\(library)/originals/iss069/ISS069-E-100.jpg"))
+        let verify = try CLI.run(["verify", "--library", library, "--deep"])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
     }
 }
