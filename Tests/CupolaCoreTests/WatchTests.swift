@@ -263,7 +263,7 @@ struct WatchTests {
         #expect(watcher.stop() == 0)
         let warning = watcher.output.components(separatedBy: "\n").first { $0.contains("same frame id") } ?? ""
         #expect(warning.contains("ISS069-E-12345: same frame id in "), "\(watcher.output)")
-        #expect(warning.hasSuffix("ISS069-E-12345.JPG, inbox/iss069e012345.jpg; renditions named apart"), "\(warning)")
+        #expect(warning.hasSuffix("ISS069-E-12345: same frame id in inbox/ISS069-E-12345.JPG, inbox/iss069e012345.jpg; renditions named apart"), "\(warning)")
     }
 
     @Test("an inbox deleted and made again is logged and watched again, without waiting for a rescan")

@@ -48,7 +48,8 @@ struct IngestPlanner {
             stemOwners[key] = path
             return id
         }
-        sharedIds[id, default: [FilePathBytes.display(owner.bytes)]].insert(label)
+        let ownerLabel = displayLabel(of: owner)
+        sharedIds[id, default: [ownerLabel]].insert(label)
         lastSharedId = id
         let tagged = "\(id)~\(Hashing.tag(path.bytes))"
         stemOwners[StemKey(gallery: gallery, stem: tagged)] = path
@@ -121,6 +122,13 @@ extension IngestPlanner {
         knownByRoot[frame.source.root]?[frame.source.path] = nil
         if knownByRoot[arrival.root] != nil { knownByRoot[arrival.root]?[arrival.path] = moved.source }
         return moved
+    }
+
+    /// How manifests show a file (`<SOURCE name>/<path inside>`) when its SOURCE is known to this
+    /// run; its full path otherwise.
+    func displayLabel(of path: FilePathBytes) -> String {
+        guard let root = knownRoot(of: path) else { return path.description }
+        return FilePathBytes.display(root.lastComponent + path.bytes.dropFirst(root.bytes.count))
     }
 
     private func knownRoot(of path: FilePathBytes) -> FilePathBytes? {
