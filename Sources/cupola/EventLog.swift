@@ -20,6 +20,9 @@ enum EventLog {
         switch result {
         case .ingested(let frame, _):
             logger.info("ingested", metadata: ["file": "\(frame.source.label)", "frame": "\(frame.id)", "gallery": "\(frame.gallery.id)"])
+        case .linked(let frame, _, let twin):
+            logger.info("ingested", metadata: ["file": "\(frame.source.label)", "frame": "\(frame.id)", "gallery": "\(frame.gallery.id)",
+                                               "sameContentAs": "\(twin)"])
         case .unchanged(let source):
             logger.debug("unchanged", metadata: ["file": "\(source.label)"])
         case .rejected(let source):

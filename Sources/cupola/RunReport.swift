@@ -26,8 +26,9 @@ enum RunReport {
         if !summary.isQuiet || Terminal.standardOutputIsInteractive {
             for problem in summary.problems { Terminal.error("\(oneLine(problem.file)): \(problem.outcome): \(oneLine(problem.reason))") }
             for warning in summary.warnings { Terminal.error("\(oneLine(warning.file)): warning: \(warning.warning)") }
-            for shared in summary.sharedIds {
-                Terminal.error("\(shared.id): same frame id in \(shared.files.map(oneLine).joined(separator: ", ")); renditions named apart")
+            for shared in summary.sharedIds { Terminal.error(oneLine(shared.message)) }
+            for same in summary.sameContent {
+                Terminal.error("\(oneLine(same.file)): same content as \(oneLine(same.sameAs)); renditions shared")
             }
             for file in summary.refreshedFiles.prefix(refreshedShown) {
                 Terminal.error("\(oneLine(file)): refreshed (same bytes, new timestamps; nothing re-rendered)")

@@ -12,7 +12,9 @@ struct Watch: AsyncParsableCommand {
             `ingest`. A file is taken once a writer closed it or renamed it in, and its size and mtime \
             stayed the same for --settle seconds; half-written files are never turned into frames. \
             A full scan at start-up picks up what arrived while the watcher was down, and one runs \
-            every --rescan seconds as a safety net. On a network share, where inotify sees nothing, \
+            every --rescan seconds as a safety net. A file deleted or moved out of INBOX leaves its \
+            gallery at once; one moved or renamed inside it keeps its frame; an INBOX deleted and \
+            made again is watched again. On a network share, where inotify sees nothing, \
             use --poll. SIGINT or SIGTERM: stop taking files, finish those in flight, write the \
             manifests and exit 0.
 
@@ -92,7 +94,14 @@ struct Watch: AsyncParsableCommand {
                     logger.warning("renditions out of date, run `cupola regenerate`",
                                    metadata: ["count": "\(pipeline.summary.staleRenditions)"])
                 }
-                let watch = InboxWatch(source: source, options: watchOptions)
+                let watch = InboxWatch(source: source, options: watchOptions) { notice in
+                    switch notice {
+                    case .inboxGone(let path):
+                        logger.warning("inbox gone, watching for it to come back", metadata: ["inbox": "\(path)"])
+                    case .inboxBack(let path):
+                        logger.info("inbox back, watching it again", metadata: ["inbox": "\(path)"])
+                    }
+                }
                 control.watching(watch)
                 logger.info("watching", metadata: ["inbox": "\(source.path)", "mode": "\(poll == nil ? "inotify" : "poll")"])
                 try await pipeline.run(try watch.events())
@@ -134,6 +143,15 @@ extension Watch {
         pipeline.onProblem = { problem in
             logger.error("\(problem.outcome)", metadata: ["file": "\(problem.file)", "reason": "\(problem.reason)"])
             pipeline.forgetSummaryDetails()
+        }
+        pipeline.onSharedId = { shared in logger.warning("\(shared.message)") }
+        pipeline.onMove = { from, frame in
+            logger.info("moved", metadata: ["from": "\(from)", "file": "\(frame.source.label)", "frame": "\(frame.id)", "gallery": "\(frame.gallery.id)"])
+        }
+        pipeline.onRemove = { frames in
+            for frame in frames {
+                logger.info("removed", metadata: ["file": "\(frame.source.label)", "frame": "\(frame.id)", "gallery": "\(frame.gallery.id)"])
+            }
         }
         pipeline.onPublish = { galleries in
             if !galleries.isEmpty { logger.info("published", metadata: ["galleries": "\(galleries.joined(separator: ","))"]) }

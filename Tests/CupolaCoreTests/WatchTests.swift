@@ -212,6 +212,102 @@ struct WatchTests {
         try Watcher.wait(seconds: 15) { watcher.frames("iss072").isEmpty }
         #expect(watcher.stop() == 0)
     }
+
+    @Test("a deleted frame leaves the manifest, and a moved one is listed once, without waiting for a rescan")
+    func deletionsAndMoves() throws {
+        // Given a watcher whose safety-net rescan is far away, with three frames in.
+        let folder = TemporaryFolder()
+        let inbox = folder.folder("inbox")
+        let outside = folder.folder("elsewhere")
+        let sub = folder.folder("inbox/sub")
+        let watcher = try Watcher(inbox: inbox, library: folder.url.appendingPathComponent("library").path)
+        for (index, width) in [300, 310, 320, 330].enumerated() {
+            try SyntheticImage.jpeg(width: width, height: 200).write(to: inbox.appendingPathComponent("ISS073-E-\(index).JPG"))
+        }
+        try Watcher.wait(seconds: 15) { watcher.frames("iss073").count == 4 }
+        let sources = { Set(watcher.frames("iss073").compactMap { $0["source"] as? String }) }
+
+        // When one is deleted, one moved into a sub-folder, one moved out of the inbox, and a
+        // folder holding the fourth renamed.
+        try FileManager.default.removeItem(at: inbox.appendingPathComponent("ISS073-E-0.JPG"))
+        try Watcher.wait(seconds: 5) { watcher.frames("iss073").count == 3 }
+        try FileManager.default.moveItem(at: inbox.appendingPathComponent("ISS073-E-1.JPG"), to: sub.appendingPathComponent("ISS073-E-1.JPG"))
+        try Watcher.wait(seconds: 5) { sources().contains("inbox/sub/ISS073-E-1.JPG") }
+        try FileManager.default.moveItem(at: inbox.appendingPathComponent("ISS073-E-2.JPG"), to: outside.appendingPathComponent("ISS073-E-2.JPG"))
+        try Watcher.wait(seconds: 5) { watcher.frames("iss073").count == 2 }
+        try FileManager.default.moveItem(at: inbox.appendingPathComponent("ISS073-E-3.JPG"), to: sub.appendingPathComponent("ISS073-E-3.JPG"))
+        try Watcher.wait(seconds: 5) { sources().contains("inbox/sub/ISS073-E-3.JPG") }
+        try FileManager.default.moveItem(at: sub, to: inbox.appendingPathComponent("renamed"))
+        try Watcher.wait(seconds: 5) { sources() == ["inbox/renamed/ISS073-E-1.JPG", "inbox/renamed/ISS073-E-3.JPG"] }
+
+        // Then the manifest lists each frame that is still in the inbox once, at its new path,
+        // and the moved ones were not read again.
+        usleep(800_000)  // the settle window: a moved file must not come back as a second frame
+        #expect(sources() == ["inbox/renamed/ISS073-E-1.JPG", "inbox/renamed/ISS073-E-3.JPG"])
+        #expect(watcher.stop() == 0)
+        let lines = watcher.output.components(separatedBy: "\n")
+        #expect(lines.filter { $0.contains("] ingested") }.count == 4, "\(watcher.output)")
+        #expect(lines.filter { $0.contains("] removed") }.count == 2, "\(watcher.output)")
+    }
+
+    @Test("a frame id taken by another file: the watcher logs the warning ingest prints")
+    func sharedIdWarning() throws {
+        let folder = TemporaryFolder()
+        let inbox = folder.folder("inbox")
+        let watcher = try Watcher(inbox: inbox, library: folder.url.appendingPathComponent("library").path)
+        try SyntheticImage.jpeg(width: 300, height: 200).write(to: inbox.appendingPathComponent("ISS069-E-12345.JPG"))
+        try Watcher.wait(seconds: 15) { watcher.frames("iss069").count == 1 }
+        try SyntheticImage.jpeg(width: 200, height: 300).write(to: inbox.appendingPathComponent("iss069e012345.jpg"))
+        try Watcher.wait(seconds: 15) { watcher.frames("iss069").count == 2 }
+        #expect(watcher.stop() == 0)
+        let warning = watcher.output.components(separatedBy: "\n").first { $0.contains("same frame id") } ?? ""
+        #expect(warning.contains("ISS069-E-12345: same frame id in "), "\(watcher.output)")
+        #expect(warning.hasSuffix("ISS069-E-12345: same frame id in inbox/ISS069-E-12345.JPG, inbox/iss069e012345.jpg; renditions named apart"), "\(warning)")
+    }
+
+    @Test("an inbox deleted and made again is logged and watched again, without waiting for a rescan")
+    func inboxRecreated() throws {
+        let folder = TemporaryFolder()
+        let inbox = folder.folder("inbox")
+        let watcher = try Watcher(inbox: inbox, library: folder.url.appendingPathComponent("library").path)
+        try SyntheticImage.jpeg(width: 300, height: 200).write(to: inbox.appendingPathComponent("ISS074-E-1.JPG"))
+        try Watcher.wait(seconds: 15) { watcher.frames("iss074").count == 1 }
+
+        try FileManager.default.removeItem(at: inbox)
+        try Watcher.wait(seconds: 5) { watcher.output.contains("inbox gone") }
+        try Watcher.wait(seconds: 5) { watcher.frames("iss074").isEmpty }
+
+        _ = folder.folder("inbox")
+        try Watcher.wait(seconds: 5) { watcher.output.contains("inbox back") }
+        try SyntheticImage.jpeg(width: 300, height: 200).write(to: inbox.appendingPathComponent("ISS074-E-2.JPG"))
+        try Watcher.wait(seconds: 10) { watcher.frames("iss074").count == 1 }
+        #expect(watcher.frames("iss074").first?["id"] as? String == "ISS074-E-2")
+        #expect(watcher.stop() == 0)
+    }
+
+    @Test("polling mode: a moved file keeps its frame at once, and an inbox deleted and made again is logged and scanned")
+    func pollingMovesAndInboxBack() throws {
+        let folder = TemporaryFolder()
+        let inbox = folder.folder("inbox")
+        let watcher = try Watcher(inbox: inbox, library: folder.url.appendingPathComponent("library").path, extra: ["--poll", "0.3"])
+        try SyntheticImage.jpeg(width: 300, height: 200).write(to: inbox.appendingPathComponent("ISS075-E-1.JPG"))
+        try Watcher.wait(seconds: 15) { watcher.frames("iss075").count == 1 }
+        try FileManager.default.moveItem(at: inbox.appendingPathComponent("ISS075-E-1.JPG"),
+                                         to: folder.folder("inbox/sub").appendingPathComponent("ISS075-E-1.JPG"))
+        try Watcher.wait(seconds: 5) { watcher.frames("iss075").first?["source"] as? String == "inbox/sub/ISS075-E-1.JPG" }
+        usleep(800_000)
+        #expect(watcher.frames("iss075").count == 1)
+
+        try FileManager.default.removeItem(at: inbox)
+        try Watcher.wait(seconds: 5) { watcher.output.contains("inbox gone") }
+        _ = folder.folder("inbox")
+        try SyntheticImage.jpeg(width: 310, height: 200).write(to: inbox.appendingPathComponent("ISS075-E-2.JPG"))
+        try Watcher.wait(seconds: 5) { watcher.output.contains("inbox back") }
+        try Watcher.wait(seconds: 10) { watcher.frames("iss075").map { $0["id"] as? String } == ["ISS075-E-2"] }
+        #expect(watcher.stop() == 0)
+        let lines = watcher.output.components(separatedBy: "\n")
+        #expect(lines.filter { $0.contains("] ingested") }.count == 2, "\(watcher.output)")
+    }
 }
 
 enum SHA256Hex {

@@ -8,6 +8,10 @@ public protocol Catalog: Sendable {
     func source(at path: FilePathBytes) throws(CatalogError) -> SourceRecord?
     /// Which source holds each rendition stem, keyed by `StemKey`.
     func stemOwners() throws(CatalogError) -> [StemKey: FilePathBytes]
+    /// The frame made from the file at `path`, if it has one.
+    func frame(at path: FilePathBytes) throws(CatalogError) -> CatalogFrame?
+    /// A frame made from a file with these bytes (by SHA-256), other than the file at `path`.
+    func frame(withContent sha256: String, other path: FilePathBytes) throws(CatalogError) -> CatalogFrame?
 
     /// Marks sources as being decoded, before any C library touches them.
     func markProcessing(_ sources: [SourceRecord], isolated: Bool) throws(CatalogError)
@@ -77,6 +81,9 @@ public enum CatalogChange: Sendable {
     case refresh(SourceRecord)
     /// A source to forget.
     case remove(FilePathBytes)
+    /// A file that moved: the frame of the source at `from` now belongs to `to.source.path`, with
+    /// `to`'s identity, stem and rendition paths. Nothing is decoded.
+    case move(from: FilePathBytes, to: CatalogFrame)
 }
 
 extension Catalog {

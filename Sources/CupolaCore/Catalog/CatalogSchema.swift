@@ -75,7 +75,10 @@ enum CatalogSchema {
             // one that passes the deep check, and any rebuild records its own.
             try db.execute(sql: "ALTER TABLE rendition ADD COLUMN sha256 TEXT")
         }
-        migrator.registerMigration("v7: paged manifests") { db in
+        migrator.registerMigration("v7: sources by content, for moves and same-content files") { db in
+            try db.execute(sql: "CREATE INDEX source_sha256 ON source(sha256)")
+        }
+        migrator.registerMigration("v8: paged manifests") { db in
             try PagedManifestMigration.apply(db)
         }
         return migrator

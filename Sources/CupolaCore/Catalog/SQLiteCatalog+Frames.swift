@@ -25,6 +25,8 @@ extension SQLiteCatalog {
                     case .remove(let path):
                         retired += try Self.frames(in: db, filter: "source.path = ?", arguments: [Data(path.bytes)])
                         try db.execute(sql: "DELETE FROM source WHERE path = ?", arguments: [Data(path.bytes)])
+                    case .move(let from, let frame):
+                        retired += try Self.move(from: from, to: frame, in: db)
                     }
                 }
                 try Self.markDirty(retired.map(\.gallery.id), in: db)
@@ -33,7 +35,7 @@ extension SQLiteCatalog {
         }
     }
 
-    private static func insert(_ frame: CatalogFrame, in db: Database) throws {
+    static func insert(_ frame: CatalogFrame, in db: Database) throws {
         let gallery = String(decoding: try encoder.encode(frame.gallery), as: UTF8.self)
         let name = try frame.name.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
         let metadata = String(decoding: try encoder.encode(frame.metadata), as: UTF8.self)

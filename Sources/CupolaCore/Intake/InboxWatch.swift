@@ -6,8 +6,18 @@ import Synchronization
 /// Files are noticed by inotify (closed after writing, or renamed in) or, with `poll`, by periodic
 /// stat-only scans for network shares where inotify sees nothing. Every file waits in the settler
 /// until it stops changing. A full scan at start-up catches what arrived while nobody watched, a
-/// queue overflow triggers another, and a periodic one is the safety net.
+/// queue overflow triggers another, and a periodic one is the safety net. Deletions and renames
+/// reach the pipeline at once, so a manifest never lists a deleted frame, or a moved one twice,
+/// until the next scan.
 public final class InboxWatch: Sendable {
+    /// What the watcher tells the operator about the inbox itself.
+    public enum Notice: Sendable {
+        /// The inbox folder was deleted or moved away; it is looked for until it is back.
+        case inboxGone(FilePathBytes)
+        /// A folder is at the inbox's path again: watched, and scanned in full.
+        case inboxBack(FilePathBytes)
+    }
+
     public struct Options: Sendable {
         public var settle = 1.0
         /// Seconds between scans in polling mode; nil uses inotify.
@@ -22,10 +32,12 @@ public final class InboxWatch: Sendable {
     let options: Options
     private let stopped = Mutex(false)
     private let notices = Mutex<[InotifyWatcher.Event]>([])
+    private let notify: @Sendable (Notice) -> Void
 
-    public init(source: SourceFolder, options: Options) {
+    public init(source: SourceFolder, options: Options, notify: @escaping @Sendable (Notice) -> Void = { _ in }) {
         self.source = source
         self.options = options
+        self.notify = notify
     }
 
     /// Stops watching: the event stream ends after telling the pipeline to drop what is queued.
@@ -48,18 +60,32 @@ public final class InboxWatch: Sendable {
         var lastScan: [FilePathBytes: FileStat] = [:]
         var nextFullScan = Date()
         var nextPoll = Date()
+        var inboxMissing = false
         while !isStopped {
             let now = Date()
+            var scanned: BatchScanner.Result?
             if now >= nextFullScan {
-                lastScan = fullScan(into: &settler, sink: sink)
+                scanned = fullScan(into: &settler, sink: sink)
                 nextFullScan = now.addingTimeInterval(options.rescanEvery)
                 nextPoll = now.addingTimeInterval(options.poll ?? .infinity)
             } else if let poll = options.poll, now >= nextPoll {
-                // Stat-only: only files new or changed since the last scan go to the settler.
+                // Stat-only: only files new or changed since the last scan go to the settler; the
+                // scan itself tells the pipeline which frames moved or went.
                 let result = BatchScanner().scan(source)
                 for arrival in result.arrivals where lastScan[arrival.path] != arrival.stat { settler.offer(arrival) }
-                lastScan = result.stats
+                sink.yield(.scanned(source, result))
+                scanned = result
                 nextPoll = now.addingTimeInterval(poll)
+            }
+            if let scanned {
+                lastScan = scanned.stats
+                // Polling sees the inbox go and come back only by scanning it (inotify says so itself).
+                let missing = scanned.unreadableFolders.contains { $0.path == source.path }
+                if options.poll != nil, missing != inboxMissing {
+                    inboxMissing = missing
+                    notify(missing ? .inboxGone(source.path) : .inboxBack(source.path))
+                    if !missing { nextFullScan = now }
+                }
             }
             for notice in notices.withLock({ notices in defer { notices = [] }; return notices }) {
                 switch notice {
@@ -67,7 +93,16 @@ public final class InboxWatch: Sendable {
                     if let arrival = source.arrival(at: path) { settler.offer(arrival) }
                 case .folderAppeared(let folder):
                     for arrival in BatchScanner().scan(source, folder: folder).arrivals { settler.offer(arrival) }
+                case .moved(let from, let to):
+                    sink.yield(.moved(source, from: from, to: to))
+                case .removed(let path):
+                    sink.yield(.removed(source, path))
                 case .overflow:
+                    nextFullScan = now
+                case .rootGone:
+                    notify(.inboxGone(source.path))
+                case .rootBack:
+                    notify(.inboxBack(source.path))
                     nextFullScan = now
                 }
             }
@@ -79,11 +114,11 @@ public final class InboxWatch: Sendable {
         sink.finish()
     }
 
-    private func fullScan(into settler: inout Settler, sink: AsyncStream<PipelineEvent>.Continuation) -> [FilePathBytes: FileStat] {
+    private func fullScan(into settler: inout Settler, sink: AsyncStream<PipelineEvent>.Continuation) -> BatchScanner.Result {
         let result = BatchScanner().scan(source)
         for arrival in result.arrivals { settler.offer(arrival) }
         sink.yield(.scanned(source, result))
-        return result.stats
+        return result
     }
 }
 

@@ -19,9 +19,11 @@ public struct BatchIngest {
         }
         found?(scans.reduce(0) { $0 + $1.1.arrivals.count })
         let (stream, continuation) = AsyncStream<PipelineEvent>.makeStream()
+        // The scan goes first: moved files keep their frames and deleted ones free their names
+        // before any new file is planned, so the library ends as a fresh ingest would make it.
         for (source, result) in scans {
-            for arrival in result.arrivals { continuation.yield(.arrival(arrival)) }
             continuation.yield(.scanned(source, result))
+            for arrival in result.arrivals { continuation.yield(.arrival(arrival)) }
         }
         continuation.finish()
         try await pipeline.run(stream)

@@ -13,6 +13,9 @@ public struct FrameJob: Sendable {
 /// What became of one job.
 public enum FrameResult: Sendable {
     case ingested(CatalogFrame, replacing: SourceRecord?)
+    /// Its bytes are those of another frame (`sameContentAs` names that frame's file): ingested
+    /// with that frame's renditions, linked under its own names, without a decode.
+    case linked(CatalogFrame, replacing: SourceRecord?, sameContentAs: String)
     /// Its bytes are the same as last time: only the stat in the catalog is refreshed.
     case unchanged(SourceRecord)
     /// The input is bad (not an image, truncated, too large…): not retried until it changes.
@@ -25,7 +28,7 @@ public enum FrameResult: Sendable {
 
     public var path: FilePathBytes {
         switch self {
-        case .ingested(let frame, _): return frame.source.path
+        case .ingested(let frame, _), .linked(let frame, _, _): return frame.source.path
         case .unchanged(let source), .rejected(let source), .failed(let source, _): return source.path
         case .vanished(let path): return path
         }
@@ -33,7 +36,7 @@ public enum FrameResult: Sendable {
 
     public var source: SourceRecord? {
         switch self {
-        case .ingested(let frame, _): return frame.source
+        case .ingested(let frame, _), .linked(let frame, _, _): return frame.source
         case .unchanged(let source), .rejected(let source), .failed(let source, _): return source
         case .vanished: return nil
         }

@@ -10,9 +10,11 @@ public struct FrameProcessor: Sendable {
     let reader: MetadataReader
     let renderer = RenditionRenderer()
     let clock: StageClock
+    let twins: ContentTwins
 
-    public init(configuration: PipelineConfiguration, clock: StageClock) {
+    init(configuration: PipelineConfiguration, clock: StageClock, catalog: any Catalog) {
         self.configuration = configuration
+        self.twins = ContentTwins(catalog: catalog)
         self.reader = MetadataReader(clock: CaptureClock(zone: configuration.settings.zone))
         self.clock = clock
     }
@@ -42,7 +44,14 @@ public struct FrameProcessor: Sendable {
             return .unchanged(source)
         }
         do {
+            // A twin whose files went in the meantime is no reason to fail: decode instead.
+            if let twin = twins.twin(of: digest, path: arrival.path, specs: configuration.settings.renditions,
+                                     layout: configuration.layout),
+               let frame = try? clock.measure(.write, { try share(twin, job: job, data: contents.data, source: source) }) {
+                return .linked(frame, replacing: job.known, sameContentAs: twin.source.label)
+            }
             let frame = try render(job, data: contents.data, source: source)
+            twins.rendered(frame)
             return .ingested(frame, replacing: job.known)
         } catch let error as ImagingError {
             source.state = .rejected
@@ -82,6 +91,16 @@ public struct FrameProcessor: Sendable {
         return CatalogFrame(source: source, gallery: job.gallery, name: job.name, id: job.id, stem: job.stem,
                             format: probe.format.rawValue, width: size.width, height: size.height,
                             metadata: metadata, renditions: renditions)
+    }
+
+    /// A frame from a twin's renditions: linked, not decoded. The original is still copied.
+    private func share(_ twin: CatalogFrame, job: FrameJob, data: Data, source: SourceRecord) throws -> CatalogFrame {
+        var frame = try ContentTwins.link(twin, for: job, source: source, specs: configuration.settings.renditions,
+                                         layout: configuration.layout)
+        if configuration.originals != .keep {
+            frame.source.original = try keepCopy(of: data, job: job, sha256: source.sha256)
+        }
+        return frame
     }
 
     /// Writes the library's copy of an original (flushed to disk) and reads it back to check its

@@ -7,6 +7,8 @@ struct IngestPlanner {
     private var stemOwners: [StemKey: FilePathBytes]
     /// Frame ids claimed by more than one file in this run, for the summary.
     private(set) var sharedIds: [String: Set<String>] = [:]
+    /// The id whose stem the last `plan` call had to tag, for a watcher to log at once.
+    private(set) var lastSharedId: String?
 
     init(catalog: any Catalog) throws(CatalogError) {
         self.catalog = catalog
@@ -23,16 +25,20 @@ struct IngestPlanner {
 
     /// nil when the file is unchanged since it was last ingested or rejected: it is not even read.
     mutating func plan(_ arrival: Arrival) throws(CatalogError) -> FrameJob? {
+        lastSharedId = nil
         let known = try known(under: arrival.root)[arrival.path]
         if let known, known.stat == arrival.stat, known.state == .ingested || known.state == .rejected {
             return nil
         }
-        let fileName = FilePathBytes.display(arrival.path.lastComponent)
-        let name = FrameName(fileName: fileName)
-        let gallery = name?.gallery ?? .unassigned
-        let id = name?.id ?? Self.safeStem(arrival.path.lastComponent)
+        let (name, gallery, id) = Self.identity(of: arrival)
         let stem = claimStem(id, gallery: gallery.id, path: arrival.path, label: arrival.label)
         return FrameJob(arrival: arrival, known: known, gallery: gallery, name: name, id: id, stem: stem)
+    }
+
+    /// Where a file's name files it: its parsed name, gallery and frame id (or cleaned stem).
+    static func identity(of arrival: Arrival) -> (FrameName?, GalleryIdentity, String) {
+        let name = FrameName(fileName: FilePathBytes.display(arrival.path.lastComponent))
+        return (name, name?.gallery ?? .unassigned, name?.id ?? safeStem(arrival.path.lastComponent))
     }
 
     /// The id when free or already this file's; otherwise the id tagged with a hash of the path.
@@ -42,7 +48,9 @@ struct IngestPlanner {
             stemOwners[key] = path
             return id
         }
-        sharedIds[id, default: [FilePathBytes.display(owner.bytes)]].insert(label)
+        let ownerLabel = displayLabel(of: owner)
+        sharedIds[id, default: [ownerLabel]].insert(label)
+        lastSharedId = id
         let tagged = "\(id)~\(Hashing.tag(path.bytes))"
         stemOwners[StemKey(gallery: gallery, stem: tagged)] = path
         return tagged
@@ -78,6 +86,49 @@ extension IngestPlanner {
 
     mutating func forget(_ path: FilePathBytes, under root: FilePathBytes) {
         knownByRoot[root]?[path] = nil
+    }
+
+    /// A frame left the catalog: its stem is free for the next file with its id, so a file that
+    /// replaces a deleted one gets the plain name a fresh library would give it.
+    mutating func release(_ frame: CatalogFrame) {
+        let key = StemKey(gallery: frame.gallery.id, stem: frame.stem)
+        if stemOwners[key] == frame.source.path { stemOwners[key] = nil }
+    }
+
+    /// The frame of a file that moved, as it is at its new path: identity from the new name; the
+    /// stem kept when that gives the same one (the common case, a folder renamed), else claimed
+    /// afresh for the new path; rendition paths follow the stem. Nothing is read.
+    mutating func plan(move frame: CatalogFrame, to arrival: Arrival) -> CatalogFrame {
+        lastSharedId = nil
+        release(frame)
+        let (name, gallery, id) = Self.identity(of: arrival)
+        let stem = claimStem(id, gallery: gallery.id, path: arrival.path, label: arrival.label)
+        var moved = frame
+        moved.source.path = arrival.path
+        moved.source.root = arrival.root
+        moved.source.label = arrival.label
+        moved.source.stat = arrival.stat
+        moved.gallery = gallery
+        moved.name = name
+        moved.id = id
+        moved.stem = stem
+        moved.renditions = frame.renditions.map { rendition in
+            var renamed = rendition
+            let oldPrefix = "\(rendition.name)/\(frame.stem)"
+            renamed.path = "\(rendition.name)/\(stem)" + rendition.path.dropFirst(oldPrefix.count)
+            return renamed
+        }
+        moved.source.state = .ingested
+        knownByRoot[frame.source.root]?[frame.source.path] = nil
+        if knownByRoot[arrival.root] != nil { knownByRoot[arrival.root]?[arrival.path] = moved.source }
+        return moved
+    }
+
+    /// How manifests show a file (`<SOURCE name>/<path inside>`) when its SOURCE is known to this
+    /// run; its full path otherwise.
+    func displayLabel(of path: FilePathBytes) -> String {
+        guard let root = knownRoot(of: path) else { return path.description }
+        return FilePathBytes.display(root.lastComponent + path.bytes.dropFirst(root.bytes.count))
     }
 
     private func knownRoot(of path: FilePathBytes) -> FilePathBytes? {

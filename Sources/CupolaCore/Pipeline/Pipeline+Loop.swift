@@ -5,8 +5,13 @@ public enum PipelineEvent: Sendable {
     case arrival(Arrival)
     /// Lets the pipeline commit and publish what is due while no file arrives (the watcher).
     case tick
-    /// A full scan of a SOURCE finished: catalog entries it did not see are gone.
+    /// A full scan of a SOURCE: catalog entries it did not see moved (same bytes at a new path)
+    /// or are gone. Sent before the scan's arrivals, so a moved file is not read again.
     case scanned(SourceFolder, BatchScanner.Result)
+    /// The watcher saw a file or folder renamed inside the SOURCE: frames under `from` follow it.
+    case moved(SourceFolder, from: FilePathBytes, to: FilePathBytes)
+    /// The watcher saw a file or folder deleted, or moved out of the SOURCE.
+    case removed(SourceFolder, FilePathBytes)
     /// Stop taking files: what is queued is dropped (a later scan finds it again), what is in
     /// flight is finished.
     case stop
@@ -55,7 +60,12 @@ extension Pipeline {
                 case .event(.scanned(let source, let result)):
                     noteSkipped(result.skipped)
                     noteUnreadable(result.unreadableFolders)
+                    try applyMoves(under: source, result)
                     try removeVanished(under: source, result)
+                case .event(.moved(let source, let from, let to)):
+                    try followMove(in: source, from: from, to: to)
+                case .event(.removed(let source, let path)):
+                    try removeGone(in: source, path)
                 case .event(.stop):
                     queue.removeAll()
                 case .sourceEnded:
@@ -99,7 +109,11 @@ extension Pipeline {
 
     private func plan(_ arrival: Arrival?, into queue: inout JobQueue) throws {
         guard let arrival else { return }
-        guard let job = try planner.plan(arrival) else {
+        let planned = try planner.plan(arrival)
+        if let id = planner.lastSharedId, let files = planner.sharedIds[id] {
+            onSharedId?(RunSummary.SharedId(id: id, files: files.sorted()))
+        }
+        guard let job = planned else {
             summary.unchanged += 1
             advance()
             return

@@ -16,6 +16,12 @@ public final class Pipeline {
     public var onProblem: ((RunSummary.Problem) -> Void)?
     /// Called after galleries were published, with the ids (the watcher logs them).
     public var onPublish: (([String]) -> Void)?
+    /// Called when a file is given a `~tag` stem because its frame id is taken (the watcher logs it).
+    public var onSharedId: ((RunSummary.SharedId) -> Void)?
+    /// Called when a known frame's file moved, with its old label and the frame now (the watcher logs it).
+    public var onMove: ((String, CatalogFrame) -> Void)?
+    /// Called with the frames that left the catalog because their files are gone (the watcher logs them).
+    public var onRemove: (([CatalogFrame]) -> Void)?
     var offered = 0
     private var done = 0
     /// Set for writing runs: tells whether the previous run crashed.
@@ -23,12 +29,14 @@ public final class Pipeline {
     let processor: FrameProcessor
     var planner: IngestPlanner
     public internal(set) var summary: RunSummary
-    private var dirtyGalleries: Set<String> = []
-    private var touchedGalleries: Set<String> = []
+    var dirtyGalleries: Set<String> = []
+    var touchedGalleries: Set<String> = []
     /// Rendition files of frames that left the catalog: removed once manifests no longer name them.
     private var retiredFiles: [(gallery: String, path: String)] = []
+    /// Library copies of originals a move replaced: removed once the move is committed.
+    var retiredOriginals: [FilePathBytes] = []
     /// Results not yet committed: written in batches, one transaction each.
-    private var pendingChanges: [CatalogChange] = []
+    var pendingChanges: [CatalogChange] = []
     /// When the oldest change not yet in a manifest was committed (the watcher's debounce).
     var changedSince: Date?
 
@@ -36,7 +44,7 @@ public final class Pipeline {
         self.configuration = configuration
         self.catalog = catalog
         self.clock = clock
-        self.processor = FrameProcessor(configuration: configuration, clock: clock)
+        self.processor = FrameProcessor(configuration: configuration, clock: clock, catalog: catalog)
         self.planner = try IngestPlanner(catalog: catalog)
         self.summary = RunSummary(command: command)
         summary.dryRun = configuration.dryRun
@@ -94,9 +102,11 @@ public final class Pipeline {
         let frames = try clock.measure(.catalog) { () throws(CatalogError) in try catalog.remove(paths) }
         summary.removed += frames.count
         for frame in frames { retire(frame) }
+        if !frames.isEmpty { onRemove?(frames) }
     }
 
-    private func retire(_ frame: CatalogFrame) {
+    func retire(_ frame: CatalogFrame) {
+        planner.release(frame)
         dirtyGalleries.insert(frame.gallery.id)
         touchedGalleries.insert(frame.gallery.id)
         retiredFiles += frame.renditions.map { (frame.gallery.id, $0.path) }
@@ -113,7 +123,10 @@ public final class Pipeline {
         onResult?(result)
         planner.remember(result)
         switch result {
-        case .ingested(let frame, _):
+        case .ingested(let frame, _), .linked(let frame, _, _):
+            if case .linked(_, _, let twin) = result {
+                summary.sameContent.append(.init(file: frame.source.label, sameAs: twin))
+            }
             pendingChanges.append(.commit(frame))
             summary.ingested += 1
             dirtyGalleries.insert(frame.gallery.id)
@@ -152,7 +165,7 @@ public final class Pipeline {
     }
 
     var pendingCount: Int { pendingChanges.count }
-    var hasUnpublishedChanges: Bool { !dirtyGalleries.isEmpty || !retiredFiles.isEmpty }
+    var hasUnpublishedChanges: Bool { !dirtyGalleries.isEmpty || !retiredFiles.isEmpty || !retiredOriginals.isEmpty }
 
     /// Commits the queued changes in one transaction. Renditions are already on disk, so a crash
     /// before this only costs the next run some work.
@@ -161,6 +174,7 @@ public final class Pipeline {
         let changes = pendingChanges
         pendingChanges = []
         let retired = try clock.measure(.catalog) { () throws(CatalogError) in try catalog.apply(changes) }
+        processor.twins.committed()
         if configuration.originals == .move { removeMovedSources(changes) }
         for frame in retired { retire(frame) }
         let vanished = Set(changes.compactMap { change -> FilePathBytes? in
@@ -191,6 +205,8 @@ public final class Pipeline {
     /// Deletes renditions of frames that left the catalog, unless a frame still names the same
     /// file (asked of the catalog for just these files, not by reading their galleries).
     private func removeRetiredFiles() throws {
+        for original in retiredOriginals { AtomicFile.remove(original) }
+        retiredOriginals = []
         guard !retiredFiles.isEmpty else { return }
         for (gallery, files) in Dictionary(grouping: retiredFiles, by: \.gallery) {
             let inUse = try catalog.renditionPathsInUse(inGallery: gallery, among: files.map(\.path))

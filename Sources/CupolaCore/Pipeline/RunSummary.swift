@@ -16,6 +16,15 @@ public struct RunSummary: Codable, Sendable {
     public struct SharedId: Codable, Sendable, Hashable {
         public var id: String
         public var files: [String]
+
+        /// What ingest prints and the watcher logs when a frame id's renditions get a `~tag`.
+        public var message: String { "\(id): same frame id in \(files.joined(separator: ", ")); renditions named apart" }
+    }
+
+    /// A file ingested with the renditions of another frame with the same bytes.
+    public struct SameContent: Codable, Sendable, Hashable {
+        public var file: String
+        public var sameAs: String
     }
 
     /// Why a run stopped before the end.
@@ -38,6 +47,8 @@ public struct RunSummary: Codable, Sendable {
     public var failed = 0
     /// Frames dropped because their source file disappeared.
     public var removed = 0
+    /// Frames whose file moved inside its SOURCE: kept, renditions and all, without a decode.
+    public var moved = 0
     /// Dry run: files that would be read.
     public var pending = 0
     public var skipped: [String: Int] = [:]
@@ -48,6 +59,8 @@ public struct RunSummary: Codable, Sendable {
     public var problems: [Problem] = []
     public var warnings: [Warning] = []
     public var sharedIds: [SharedId] = []
+    /// Files whose bytes another frame already had: renditions shared, nothing decoded.
+    public var sameContent: [SameContent] = []
     public var stoppedEarly: String?
     public var stop: Stop?
     /// Renditions in the library made with other settings than the current ones.
@@ -67,7 +80,7 @@ public struct RunSummary: Codable, Sendable {
     /// True when the run changed nothing and found nothing wrong: cron hears nothing. Renditions
     /// made with other settings are not quiet: they wait for an operator to run `cupola regenerate`.
     public var isQuiet: Bool {
-        ingested == 0 && refreshed == 0 && rejected == 0 && failed == 0 && removed == 0 && pending == 0
+        ingested == 0 && refreshed == 0 && rejected == 0 && failed == 0 && removed == 0 && moved == 0 && pending == 0
             && stoppedEarly == nil && staleRenditions == 0 && upgradedGalleries.isEmpty
     }
 
@@ -85,16 +98,20 @@ public struct RunSummary: Codable, Sendable {
     public var line: String {
         let seconds = String(format: "%.1f", elapsedSeconds)
         if dryRun {
-            return "dry run: \(Wording.count(pending, "file")) to read, \(Wording.count(removed, "frame")) to remove, \(unchanged) unchanged"
+            return "dry run: \(Wording.count(pending, "file")) to read, \(Wording.count(moved, "frame")) to move, \(Wording.count(removed, "frame")) to remove, \(unchanged) unchanged"
         }
         var parts = ["\(Wording.count(ingested, "frame")) in \(Wording.count(galleries.count, "gallery", "galleries"))"]
         if rejected > 0 { parts.append("\(rejected) rejected") }
         parts.append("\(failed) failed")
         if refreshed > 0 { parts.append("\(Wording.count(refreshed, "file")) refreshed (same bytes, new timestamps)") }
         if removed > 0 { parts.append("\(removed) removed") }
+        if moved > 0 { parts.append("\(moved) moved") }
         if unchanged > 0 { parts.append("\(unchanged) unchanged") }
         let skippedTotal = skipped.values.reduce(0, +)
         if skippedTotal > 0 { parts.append("\(skippedTotal) skipped") }
+        if !sameContent.isEmpty {
+            parts.append("\(sameContent.count) with the same content as another frame (renditions shared)")
+        }
         if !sharedIds.isEmpty { parts.append("\(Wording.count(sharedIds.count, "frame id")) shared by several files") }
         if staleRenditions > 0 { parts.append(Self.staleAdvice(staleRenditions)) }
         if !upgradedGalleries.isEmpty {
@@ -128,5 +145,6 @@ extension RunSummary {
         skippedFiles = []
         refreshedFiles = []
         sharedIds = []
+        sameContent = []
     }
 }

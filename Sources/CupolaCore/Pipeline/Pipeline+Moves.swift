@@ -1,0 +1,93 @@
+import Foundation
+
+/// Files that moved inside a SOURCE keep their frames: same bytes at a new path is a move, not a
+/// deletion plus a new frame. The frame keeps its renditions (renamed by hard link when its stem
+/// or gallery changes), nothing is decoded, and its manifest entry shows the new path.
+extension Pipeline {
+    /// After a full scan: known frames whose files are gone, matched with unknown files holding
+    /// the same bytes.
+    func applyMoves(under source: SourceFolder, _ result: BatchScanner.Result) throws {
+        let known = try planner.known(under: source.path)
+        let seen = Set(result.arrivals.map(\.path))
+        let gone = known.values.filter { record in
+            record.state == .ingested && !seen.contains(record.path)
+                && !result.unreadableFolders.contains { record.path.isInside($0.path) }
+        }
+        guard !gone.isEmpty else { return }
+        let appeared = result.arrivals.filter { known[$0.path] == nil }
+        for pair in MoveMatcher.pairs(gone: Array(gone), appeared: appeared) {
+            try move(pair.from, to: pair.to)
+        }
+    }
+
+    /// The watcher saw `from` renamed to `to` (a file, or a folder and all below it). A file
+    /// whose size and inode are unchanged at its new path is moved; any other entry under
+    /// `from` is gone (its new path, if any, arrives through the settler like a new file).
+    func followMove(in source: SourceFolder, from: FilePathBytes, to: FilePathBytes) throws {
+        let affected = try planner.known(under: source.path).values
+            .filter { $0.path == from || $0.path.isInside(from) }
+            .sorted { $0.path < $1.path }
+        var gone: [FilePathBytes] = []
+        for record in affected {
+            let target = FilePathBytes(bytes: to.bytes + record.path.bytes.dropFirst(from.bytes.count))
+            if record.state == .ingested, let arrival = source.arrival(at: target),
+               arrival.stat.size == record.stat.size, arrival.stat.inode == record.stat.inode {
+                try move(record, to: arrival)
+            } else if record.original == nil {
+                gone.append(record.path)
+            }
+        }
+        for path in gone { planner.forget(path, under: source.path) }
+        try removeVanished(gone)
+        try commitPending()
+    }
+
+    /// The watcher saw `path` deleted or moved out of the SOURCE: its frames (all below it, for a
+    /// folder) leave the catalog now rather than at the next rescan. Frames whose original the
+    /// library keeps stay, as after a scan.
+    func removeGone(in source: SourceFolder, _ path: FilePathBytes) throws {
+        let gone = try planner.known(under: source.path).values
+            .filter { ($0.path == path || $0.path.isInside(path)) && $0.original == nil }
+            .map(\.path).sorted()
+        for path in gone { planner.forget(path, under: source.path) }
+        try removeVanished(gone)
+        try commitPending()
+    }
+
+    /// Moves one known frame to the file that now holds its bytes.
+    func move(_ from: SourceRecord, to arrival: Arrival) throws {
+        guard let frame = try catalog.frame(at: from.path) else { return }
+        let moved = planner.plan(move: frame, to: arrival)
+        if let id = planner.lastSharedId, let files = planner.sharedIds[id] {
+            onSharedId?(RunSummary.SharedId(id: id, files: files.sorted()))
+        }
+        summary.moved += 1
+        guard !configuration.dryRun else { return }
+        let layout = configuration.layout
+        for (old, new) in zip(frame.renditions, moved.renditions) where frame.gallery.id != moved.gallery.id || old.path != new.path {
+            try FileLink.link(layout.renditionFile(gallery: frame.gallery.id, relativePath: old.path),
+                              as: layout.renditionFile(gallery: moved.gallery.id, relativePath: new.path))
+        }
+        var committed = moved
+        if let original = frame.source.original {
+            let copy = layout.originalCopy(gallery: moved.gallery.id, stem: moved.stem, sourceName: arrival.path.lastComponent)
+            if copy != original {
+                try FileLink.link(original, as: copy)
+                committed.source.original = copy
+                retiredOriginals.append(original)
+            }
+        }
+        pendingChanges.append(.move(from: from.path, to: committed))
+        dirtyGalleries.insert(committed.gallery.id)
+        touchedGalleries.insert(committed.gallery.id)
+        onMove?(from.label, committed)
+        try commitPending()
+    }
+}
+
+extension FilePathBytes {
+    /// True when this path lies below `folder`.
+    func isInside(_ folder: FilePathBytes) -> Bool {
+        bytes.count > folder.bytes.count && bytes.starts(with: folder.bytes) && bytes[folder.bytes.count] == UInt8(ascii: "/")
+    }
+}
