@@ -40,4 +40,23 @@ struct CaptureSourceTests {
         #expect(metadata.capturedSource == nil)
         #expect(metadata.warnings.isEmpty)
     }
+
+    @Test("manifests say which tag each capture time came from, and name none for a frame without one")
+    func manifestSaysWhere() async throws {
+        let folder = TemporaryFolder()
+        let downlink = folder.folder("downlink")
+        let frames = ["ISS070-E-1.JPG": exif(original: "2023:04:02 10:11:12"), "ISS070-E-2.JPG": exif(digitized: "2023:04:03 01:02:03"),
+                      "ISS070-E-3.JPG": exif(modified: "2023:04:04 00:00:00")]
+        for (name, block) in frames {
+            try SyntheticImage.jpeg(width: 64, height: 48, exif: block).write(to: downlink.appendingPathComponent(name))
+        }
+        let library = folder.url.appendingPathComponent("library").path
+        try await TestIngest.run([downlink.path], library: library)
+        let byId = Dictionary(uniqueKeysWithValues: try TestIngest.frames(library).map { ($0["id"] as! String, $0) })
+        #expect(byId["ISS070-E-1"]?["capturedSource"] as? String == "DateTimeOriginal")
+        #expect(byId["ISS070-E-2"]?["capturedSource"] as? String == "DateTimeDigitized")
+        #expect(byId["ISS070-E-3"]?["captured"] is NSNull)
+        #expect(byId["ISS070-E-3"]?.keys.contains("capturedSource") == false)
+        #expect(try SchemaCheck.problems(galleries: "\(library)/galleries").status == 0)
+    }
 }

@@ -47,7 +47,7 @@ struct PermissionTests {
         #expect(problems(aloneObject) == ["locked": "cannot read folder: permission denied"])
         let text = try CLI.run(["ingest", locked, "--library", folder.url.appendingPathComponent("lib3").path], unprivileged: true)
         #expect(text.status == 1)
-        #expect(text.stderr.contains("locked: cannot read folder: permission denied"), "\(text.stderr)")
+        #expect(text.stderr.contains("locked: failed: cannot read folder: permission denied"), "\(text.stderr)")
     }
 
     @Test("a file refused for \"permission denied\" is retried by the next run, and ingested once readable")

@@ -87,8 +87,8 @@ public struct GalleryPublisher: Sendable {
             AtomicFile.remove(manifest)
             report.removed.append(manifest)
         }
+        // The empty `pages/` folder stays: this process remembers the folders it made.
         try removeRetiredPages(id, sweep: true, report: &report)
-        _ = layout.galleryFolder(id).appending("pages").withCString { rmdir($0) }
     }
 
     /// Deletes the page files the catalog no longer lists, once the manifest no longer names them.

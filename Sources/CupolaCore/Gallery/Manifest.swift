@@ -103,7 +103,7 @@ struct ManifestFrame: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, mission, roll, frame, source, sha256, bytes, format, width, height, orientation, captured
+        case id, mission, roll, frame, source, sha256, bytes, format, width, height, orientation, captured, capturedSource
         case camera, lens, focalLength, fNumber, exposureTime, iso, gps, renditions, warnings
     }
 
@@ -123,6 +123,8 @@ struct ManifestFrame: Encodable {
         try container.encode(frame.height, forKey: .height)
         try container.encode(metadata.orientation, forKey: .orientation)
         try container.encode(metadata.captured, forKey: .captured)
+        // Which EXIF tag `captured` came from; absent for frames ingested before Cupola recorded it.
+        try container.encodeIfPresent(metadata.capturedSource, forKey: .capturedSource)
         try container.encode(Camera(make: metadata.make, model: metadata.model, serial: metadata.serial), forKey: .camera)
         try container.encode(metadata.lens, forKey: .lens)
         try container.encode(metadata.focalLength, forKey: .focalLength)

@@ -83,19 +83,33 @@ public final class Regenerator {
         self.workers = max(1, workers)
     }
 
-    /// The plans for every frame that the options select and that has something to do.
-    public func plans(_ options: Options) throws -> [RenditionPlan] {
-        let galleries = try catalog.galleries().map(\.identity.id).filter { options.galleries.isEmpty || options.galleries.contains($0) }
-        return try galleries.flatMap { gallery in
-            try catalog.frames(inGallery: gallery).filter { frame in
-                guard let pattern = options.frames else { return true }
-                let candidates: [String] = [frame.id, frame.source.label]
-                return candidates.contains { candidate in fnmatch(pattern, candidate, 0) == 0 }
-            }.map { frame in
-                RenditionPlan(frame: frame, settings: settings.renditions, only: options.renditions, force: options.force,
-                              missing: missingRenditions(of: frame))
+    /// The plans for every frame that the options select and that has something to do, handed
+    /// over a gallery batch at a time (`batchSize` frames read), so memory does not grow with the
+    /// library. `body` is also told how many frames the batch examined, for progress.
+    func forEachPlanBatch(_ options: Options, _ body: ([RenditionPlan], Int) async throws -> Void) async throws {
+        for gallery in try selectedGalleries(options).map(\.identity.id) {
+            var cursor: [UInt8]? = nil
+            while true {
+                let frames = try catalog.frames(inGallery: gallery, from: cursor, after: cursor != nil, limit: Self.batchSize)
+                let plans = frames.filter { frame in
+                    guard let pattern = options.frames else { return true }
+                    let candidates: [String] = [frame.id, frame.source.label]
+                    return candidates.contains { candidate in fnmatch(pattern, candidate, 0) == 0 }
+                }.map { frame in
+                    RenditionPlan(frame: frame, settings: settings.renditions, only: options.renditions, force: options.force,
+                                  missing: missingRenditions(of: frame))
+                }.filter { !$0.isEmpty }
+                try await body(plans, frames.count)
+                guard frames.count == Self.batchSize, let last = frames.last else { break }
+                cursor = last.orderKey
             }
-        }.filter { !$0.isEmpty }.sorted { $0.frame.source.path < $1.frame.source.path }
+        }
+    }
+
+    static let batchSize = 512
+
+    private func selectedGalleries(_ options: Options) throws -> [GallerySummary] {
+        try catalog.galleries().filter { options.galleries.isEmpty || options.galleries.contains($0.identity.id) }
     }
 
     /// The recorded renditions of a frame whose file is gone: rebuilt like stale ones.
@@ -109,23 +123,48 @@ public final class Regenerator {
         let started = Date()
         var summary = Summary()
         summary.dryRun = options.dryRun
-        let plans = try plans(options)
-        summary.obsolete = plans.flatMap { plan in plan.obsolete.map { "\(plan.frame.gallery.id)/\($0.path)" } }
-        if options.dryRun {
-            summary.framesRebuilt = plans.filter { !$0.stale.isEmpty }.count
-            summary.renditionsStale = plans.reduce(0) { $0 + $1.stale.count }
-            summary.rebuilding = Array(plans.lazy.flatMap { plan in
-                plan.stale.lazy.map { spec in
-                    "\(plan.frame.gallery.id)/\(LibraryLayout.renditionPath(spec, stem: plan.frame.stem)) (\(plan.reason(spec)))"
-                }
-            }.prefix(Summary.rebuildingListLimit))
-            return summary
+        let source = options.force && options.source == .automatic ? Source.originals : options.source
+        let total = try selectedGalleries(options).reduce(0) { $0 + $1.frameCount }
+        var progress = Progress(total: total)
+        try await forEachPlanBatch(options) { plans, examined in
+            summary.obsolete += plans.flatMap { plan in plan.obsolete.map { "\(plan.frame.gallery.id)/\($0.path)" } }
+            if options.dryRun {
+                summary.framesRebuilt += plans.filter { !$0.stale.isEmpty }.count
+                summary.renditionsStale += plans.reduce(0) { $0 + $1.stale.count }
+                summary.rebuilding += Array(plans.lazy.flatMap { plan in
+                    plan.stale.lazy.map { spec in
+                        "\(plan.frame.gallery.id)/\(LibraryLayout.renditionPath(spec, stem: plan.frame.stem)) (\(plan.reason(spec)))"
+                    }
+                }.prefix(Summary.rebuildingListLimit - summary.rebuilding.count))
+            } else {
+                try await rebuildBatch(plans, prune: options.prune, summary: &summary, progress: &progress) { route(for: $0, from: source) }
+            }
+            progress.examined(options.dryRun ? examined : examined - plans.count)
+            onProgress?(progress.done, progress.total)
         }
-        try await rebuild(plans, prune: options.prune, from: options.force && options.source == .automatic ? .originals : options.source,
-                          summary: &summary)
+        guard !options.dryRun else { return summary }
+        try publish(&summary, progress: progress)
         if options.prune { summary.obsolete = [] }
         summary.elapsedSeconds = Date().timeIntervalSince(started)
         return summary
+    }
+
+    private func route(for plan: RenditionPlan, from source: Source) -> Route {
+        switch source {
+        case .automatic: Route(base: plan.derivationBase())
+        case .originals: Route()
+        case .rendition(let name): Route(base: plan.base(named: name))
+        }
+    }
+
+    /// Frames examined so far, and what the run touched, carried from batch to batch.
+    struct Progress {
+        let total: Int
+        var done = 0
+        var touched: Set<String> = []
+        var prunedFolders: Set<FilePathBytes> = []
+
+        mutating func examined(_ count: Int) { done += count }
     }
 
     /// Where one frame's stale renditions are made from: `base`, an up-to-date rendition, is tried
@@ -135,23 +174,18 @@ public final class Regenerator {
         var originalFirst = false
     }
 
-    /// Rebuilds the given plans, at most `workers` frames at a time; publishes the galleries touched.
-    func rebuild(_ plans: [RenditionPlan], prune: Bool, from source: Source, summary: inout Summary) async throws {
-        try await rebuild(plans, prune: prune, summary: &summary) { plan in
-            switch source {
-            case .automatic: Route(base: plan.derivationBase())
-            case .originals: Route()
-            case .rendition(let name): Route(base: plan.base(named: name))
-            }
-        }
+    /// Rebuilds the given plans, at most `workers` frames at a time, then publishes the galleries
+    /// touched (`verify --repair`).
+    func rebuild(_ plans: [RenditionPlan], prune: Bool, summary: inout Summary, route: (RenditionPlan) -> Route) async throws {
+        var progress = Progress(total: plans.count)
+        try await rebuildBatch(plans, prune: prune, summary: &summary, progress: &progress, route: route)
+        try publish(&summary, progress: progress)
     }
 
-    func rebuild(_ plans: [RenditionPlan], prune: Bool, summary: inout Summary, route: (RenditionPlan) -> Route) async throws {
+    func rebuildBatch(_ plans: [RenditionPlan], prune: Bool, summary: inout Summary, progress: inout Progress,
+                      route: (RenditionPlan) -> Route) async throws {
         let renderer = RenditionRenderer()
         let layout = self.layout, clock = self.clock, timeLimit = settings.frameTimeoutSeconds
-        var touched: Set<String> = []
-        var prunedFolders: Set<FilePathBytes> = []
-        var done = 0
         var pending = zip(plans, plans.map(route)).makeIterator()
         try await withThrowingTaskGroup(of: (RenditionPlan, Result<Rebuilt, RegenerateFailure>).self) { group in
             func startNext() -> Bool {
@@ -173,28 +207,32 @@ public final class Regenerator {
                     for obsolete in removing {
                         let file = layout.renditionFile(gallery: frame.gallery.id, relativePath: obsolete.path)
                         AtomicFile.remove(file)
-                        prunedFolders.insert(file.parent)
+                        progress.prunedFolders.insert(file.parent)
                     }
                     summary.pruned += removing.count
                     if !records.isEmpty { summary.framesRebuilt += 1 }
                     if rebuilt.derived { summary.framesDerived += 1 }
                     summary.renditionsRebuilt += records.count
-                    if !records.isEmpty || !removing.isEmpty { touched.insert(frame.gallery.id) }
+                    if !records.isEmpty || !removing.isEmpty { progress.touched.insert(frame.gallery.id) }
                 case .failure(let failure):
                     summary.problems.append(.init(file: frame.source.label, outcome: "failed", reason: failure.reason))
                 }
-                done += 1
-                onProgress?(done, plans.count)
+                progress.examined(1)
+                onProgress?(progress.done, progress.total)
                 _ = startNext()
             }
         }
-        let dirty = try catalog.dirtyGalleries().union(touched)
+    }
+
+    /// Publishes the galleries the run touched (and any a killed run left dirty).
+    private func publish(_ summary: inout Summary, progress: Progress) throws {
+        let dirty = try catalog.dirtyGalleries().union(progress.touched)
         try GalleryPublisher(layout: layout, catalog: catalog).publish(galleries: dirty)
         try catalog.markClean(dirty)
-        summary.galleries = touched.sorted()
+        summary.galleries = progress.touched.sorted()
         // A pruned rendition's folder (`<gallery>/medium/`) goes once empty; rmdir leaves any
         // folder that still holds a file.
-        for folder in prunedFolders { _ = folder.withCString { rmdir($0) } }
+        for folder in progress.prunedFolders { _ = folder.withCString { rmdir($0) } }
     }
 
     struct RegenerateFailure: Error { let reason: String }
