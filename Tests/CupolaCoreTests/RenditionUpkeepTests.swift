@@ -2,6 +2,7 @@ import CupolaCore
 import CupolaFixtures
 import Crypto
 import Foundation
+import GRDB
 import Testing
 
 /// `regenerate` and `verify` on renditions that went missing or were damaged in place, and on
@@ -69,15 +70,13 @@ struct RenditionUpkeepTests {
         #expect(try fixture.cupola(["verify", "--deep"]).status == 0)
     }
 
-    @Test("renditions recorded without a hash get one from verify --deep --repair, once found intact",
-          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3"), "no sqlite3 command to make an old catalog"))
+    @Test("renditions recorded without a hash get one from verify --deep --repair, once found intact")
     func hashesRecordedLater() async throws {
         let fixture = try await SampleLibrary.ingested()
-        let forget = Process()
-        forget.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        forget.arguments = ["\(fixture.library)/catalog.sqlite", "UPDATE rendition SET sha256 = NULL"]
-        try forget.run()
-        forget.waitUntilExit()
+        // As a catalog written before hashes were kept.
+        let queue = try DatabaseQueue(path: "\(fixture.library)/catalog.sqlite")
+        try queue.write { db in try db.execute(sql: "UPDATE rendition SET sha256 = NULL") }
+        try queue.close()
         let unhashed = try SQLiteCatalog(path: "\(fixture.library)/catalog.sqlite", readOnly: true).frames(inGallery: "iss069")
         #expect(unhashed.allSatisfy { $0.renditions.allSatisfy { $0.sha256 == nil } })
 
