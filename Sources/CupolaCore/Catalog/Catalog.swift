@@ -6,8 +6,6 @@ public protocol Catalog: Sendable {
     /// Every source recorded under a SOURCE folder, keyed by path bytes.
     func sources(under root: FilePathBytes) throws(CatalogError) -> [FilePathBytes: SourceRecord]
     func source(at path: FilePathBytes) throws(CatalogError) -> SourceRecord?
-    /// Which source holds each rendition stem, keyed by `StemKey`.
-    func stemOwners() throws(CatalogError) -> [StemKey: FilePathBytes]
     /// The frame made from the file at `path`, if it has one.
     func frame(at path: FilePathBytes) throws(CatalogError) -> CatalogFrame?
     /// A frame made from a file with these bytes (by SHA-256), other than the file at `path`.
@@ -66,6 +64,11 @@ public protocol Catalog: Sendable {
     /// good. When it was killed from outside, in-flight sources are simply retried.
     func recoverInterrupted(crashed: Bool) throws(CatalogError) -> RecoveryReport
     func sources(in state: SourceState) throws(CatalogError) -> [SourceRecord]
+
+    /// The database's own consistency check (every page): nil when whole, else what it found.
+    func integrityProblem() throws(CatalogError) -> String?
+    /// Which file holds a rendition stem in a gallery, if any.
+    func stemOwner(_ key: StemKey) throws(CatalogError) -> FilePathBytes?
 
     func recordRun(_ run: RunRecord) throws(CatalogError)
     func lastRun() throws(CatalogError) -> RunRecord?

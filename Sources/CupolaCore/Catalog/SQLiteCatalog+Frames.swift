@@ -61,15 +61,13 @@ extension SQLiteCatalog {
                   rendition.bytes, rendition.width, rendition.height, rendition.sha256])
     }
 
-    public func stemOwners() throws(CatalogError) -> [StemKey: FilePathBytes] {
+    public func stemOwner(_ key: StemKey) throws(CatalogError) -> FilePathBytes? {
         try perform {
             try queue.read { db in
-                var owners: [StemKey: FilePathBytes] = [:]
-                let rows = try Row.fetchCursor(db, sql: "SELECT frame.gallery, frame.stem, source.path FROM frame JOIN source ON source.id = frame.source_id")
-                while let row = try rows.next() {
-                    owners[StemKey(gallery: row["gallery"], stem: row["stem"])] = FilePathBytes(bytes: [UInt8](row["path"] as Data))
-                }
-                return owners
+                let statement = try db.cachedStatement(sql: """
+                    SELECT source.path FROM frame JOIN source ON source.id = frame.source_id WHERE frame.gallery = ? AND frame.stem = ?
+                    """)
+                return try Data.fetchOne(statement, arguments: [key.gallery, key.stem]).map { FilePathBytes(bytes: [UInt8]($0)) }
             }
         }
     }

@@ -14,6 +14,8 @@ public final class LibrarySession {
     /// Present when the library is open for writing.
     public private(set) var crashMarker: CrashMarker?
     private let lock: LibraryLock?
+    /// `DIR/.cupola-unfinished`, held by a writing session while it runs (see `sweepIfUnfinished`).
+    private var unfinishedMarker: FilePathBytes?
 
     public enum Failure: Error, CustomStringConvertible, Sendable {
         case cannotCreate(String)
@@ -53,7 +55,7 @@ public final class LibrarySession {
         } catch {
             throw .lock(error)
         }
-        Self.removeLeftovers(in: layout.root)
+        unfinishedMarker = Self.sweepIfUnfinished(layout)
         crashMarker = CrashMarker(layout: layout)
         crashMarker?.arm()
         do {
@@ -108,6 +110,26 @@ public final class LibrarySession {
         } catch {
             throw .settings(error)
         }
+    }
+
+    deinit {
+        if let unfinishedMarker { AtomicFile.remove(unfinishedMarker) }
+    }
+
+    /// A writing session marks the library unfinished until it closes; a run killed part-way
+    /// leaves the mark, and only then is the library walked for the temporary files it may have
+    /// left (every rendition folder: a second or more at 10^5 frames, too much for every run).
+    /// A library without a catalog yet is swept too (a first run killed early).
+    private static func sweepIfUnfinished(_ layout: LibraryLayout) -> FilePathBytes? {
+        let marker = layout.root.appending(".cupola-unfinished")
+        if FileManager.default.fileExists(atPath: marker.description)
+            || !FileManager.default.fileExists(atPath: layout.catalogFile.description) {
+            removeLeftovers(in: layout.root)
+        }
+        let fd = marker.withCString { open($0, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644) }
+        guard fd >= 0 else { return nil }
+        close(fd)
+        return marker
     }
 
     /// Removes temporary files a killed run left behind. Only called with the lock held, so no

@@ -10,6 +10,7 @@ public struct LibraryVerifier {
             case manifestMissing = "manifest missing"
             case manifestDiffers = "manifest differs from the catalog"
             case manifestOrphan = "manifest of an unknown gallery"
+            case catalogDamaged = "catalog damaged"
             case pageMissing = "page missing"
             case pageDiffers = "page differs from the catalog"
             case pageOrphan = "page not in the manifest"
@@ -40,6 +41,11 @@ public struct LibraryVerifier {
     /// Every problem found; `deep` also decodes every rendition and hashes every original.
     public func verify(deep: Bool) throws -> [Problem] {
         var problems: [Problem] = []
+        // Every page of the catalog is read here, not when a run opens it.
+        if let damage = try catalog.integrityProblem() {
+            problems.append(Problem(kind: .catalogDamaged, file: "catalog.sqlite",
+                                    detail: "\(damage); restore it from a backup or move it aside to rebuild", repairable: false))
+        }
         let publisher = GalleryPublisher(layout: layout, catalog: catalog)
         let galleries = try catalog.galleries().map(\.identity.id)
         for gallery in galleries {

@@ -23,7 +23,7 @@ public struct BatchIngest {
         // before any new file is planned, so the library ends as a fresh ingest would make it.
         for (source, result) in scans {
             continuation.yield(.scanned(source, result))
-            for arrival in result.arrivals { continuation.yield(.arrival(arrival)) }
+            for arrival in try pipeline.dropUnchanged(result.arrivals) { continuation.yield(.arrival(arrival)) }
         }
         continuation.finish()
         try await pipeline.run(stream)

@@ -4,7 +4,9 @@
 struct IngestPlanner {
     let catalog: any Catalog
     private(set) var knownByRoot: [FilePathBytes: [FilePathBytes: SourceRecord]] = [:]
-    private var stemOwners: [StemKey: FilePathBytes]
+    /// Who holds each stem this run asked about or changed: the catalog is asked once per stem,
+    /// never read whole (a library of 10^6 frames would fill memory). nil: free.
+    private var stemOwners: [StemKey: FilePathBytes?] = [:]
     /// Frame ids claimed by more than one file in this run, for the summary.
     private(set) var sharedIds: [String: Set<String>] = [:]
     /// The id whose stem the last `plan` call had to tag, for a watcher to log at once.
@@ -12,7 +14,13 @@ struct IngestPlanner {
 
     init(catalog: any Catalog) throws(CatalogError) {
         self.catalog = catalog
-        self.stemOwners = try catalog.stemOwners()
+    }
+
+    private mutating func owner(of key: StemKey) throws(CatalogError) -> FilePathBytes? {
+        if let known = stemOwners[key] { return known }
+        let owner = try catalog.stemOwner(key)
+        stemOwners[key] = .some(owner)
+        return owner
     }
 
     /// What the catalog knows under a SOURCE folder; loaded once per folder and run.
@@ -23,15 +31,19 @@ struct IngestPlanner {
         return loaded
     }
 
+    /// Whether the file is as it was when last ingested or rejected: then it is not even read.
+    mutating func isUnchanged(_ arrival: Arrival) throws(CatalogError) -> Bool {
+        guard let known = try known(under: arrival.root)[arrival.path] else { return false }
+        return known.stat == arrival.stat && (known.state == .ingested || known.state == .rejected)
+    }
+
     /// nil when the file is unchanged since it was last ingested or rejected: it is not even read.
     mutating func plan(_ arrival: Arrival) throws(CatalogError) -> FrameJob? {
         lastSharedId = nil
+        if try isUnchanged(arrival) { return nil }
         let known = try known(under: arrival.root)[arrival.path]
-        if let known, known.stat == arrival.stat, known.state == .ingested || known.state == .rejected {
-            return nil
-        }
         let (name, gallery, id) = Self.identity(of: arrival)
-        let stem = claimStem(id, gallery: gallery.id, path: arrival.path, label: arrival.label)
+        let stem = try claimStem(id, gallery: gallery.id, path: arrival.path, label: arrival.label)
         return FrameJob(arrival: arrival, known: known, gallery: gallery, name: name, id: id, stem: stem)
     }
 
@@ -42,17 +54,17 @@ struct IngestPlanner {
     }
 
     /// The id when free or already this file's; otherwise the id tagged with a hash of the path.
-    private mutating func claimStem(_ id: String, gallery: String, path: FilePathBytes, label: String) -> String {
+    private mutating func claimStem(_ id: String, gallery: String, path: FilePathBytes, label: String) throws(CatalogError) -> String {
         let key = StemKey(gallery: gallery, stem: id)
-        guard let owner = stemOwners[key], owner != path else {
-            stemOwners[key] = path
+        guard let owner = try owner(of: key), owner != path else {
+            stemOwners[key] = .some(path)
             return id
         }
         let ownerLabel = displayLabel(of: owner)
         sharedIds[id, default: [ownerLabel]].insert(label)
         lastSharedId = id
         let tagged = "\(id)~\(Hashing.tag(path.bytes))"
-        stemOwners[StemKey(gallery: gallery, stem: tagged)] = path
+        stemOwners[StemKey(gallery: gallery, stem: tagged)] = .some(path)
         return tagged
     }
 
@@ -92,17 +104,17 @@ extension IngestPlanner {
     /// replaces a deleted one gets the plain name a fresh library would give it.
     mutating func release(_ frame: CatalogFrame) {
         let key = StemKey(gallery: frame.gallery.id, stem: frame.stem)
-        if stemOwners[key] == frame.source.path { stemOwners[key] = nil }
+        if (try? owner(of: key)) == frame.source.path { stemOwners[key] = .some(nil) }
     }
 
     /// The frame of a file that moved, as it is at its new path: identity from the new name; the
     /// stem kept when that gives the same one (the common case, a folder renamed), else claimed
     /// afresh for the new path; rendition paths follow the stem. Nothing is read.
-    mutating func plan(move frame: CatalogFrame, to arrival: Arrival) -> CatalogFrame {
+    mutating func plan(move frame: CatalogFrame, to arrival: Arrival) throws(CatalogError) -> CatalogFrame {
         lastSharedId = nil
         release(frame)
         let (name, gallery, id) = Self.identity(of: arrival)
-        let stem = claimStem(id, gallery: gallery.id, path: arrival.path, label: arrival.label)
+        let stem = try claimStem(id, gallery: gallery.id, path: arrival.path, label: arrival.label)
         var moved = frame
         moved.source.path = arrival.path
         moved.source.root = arrival.root

@@ -57,7 +57,7 @@ extension Pipeline {
     /// Moves one known frame to the file that now holds its bytes.
     func move(_ from: SourceRecord, to arrival: Arrival) throws {
         guard let frame = try catalog.frame(at: from.path) else { return }
-        let moved = planner.plan(move: frame, to: arrival)
+        let moved = try planner.plan(move: frame, to: arrival)
         if let id = planner.lastSharedId, let files = planner.sharedIds[id] {
             onSharedId?(RunSummary.SharedId(id: id, files: files.sorted()))
         }
