@@ -121,3 +121,35 @@ struct SeededGenerator: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// The stale-rendition count every run reports comes from tallies kept by triggers.
+@Suite("Rendition tallies")
+struct RenditionTallyTests {
+    @Test("the stale count from the tallies equals a count over every rendition, through adds, replacements, removals and rebuilds")
+    func talliesAgree() throws {
+        var generator = SeededGenerator(seed: 7)
+        let library = try SyntheticCatalog()
+        let specs = [RenditionSpec(name: "large", size: 2048), RenditionSpec(name: "thumb", size: 256), RenditionSpec(name: "medium", size: 1024)]
+        func counted() throws -> Int {
+            let frames = try library.catalog.frames(inGallery: "iss070")
+            return frames.reduce(0) { total, frame in
+                total + specs.filter { spec in !frame.renditions.contains { $0.name == spec.name && $0.fingerprint == spec.fingerprint } }.count
+            }
+        }
+        try library.catalog.apply((0..<300).map { .commit(SyntheticCatalog.frame($0, second: $0)) })
+        #expect(try library.catalog.staleRenditionCount(current: specs) == (try counted()))
+        for _ in 0..<40 {
+            let number = Int.random(in: 0..<400, using: &generator)
+            switch Int.random(in: 0..<3, using: &generator) {
+            case 0: try library.catalog.apply([.commit(SyntheticCatalog.frame(number, second: number))])
+            case 1: try library.catalog.apply([.remove(FilePathBytes("/downlink/ISS070-E-\(number).JPG"))])
+            default:
+                let rebuilt = RenditionRecord(name: "thumb", fingerprint: specs[1].fingerprint, path: "thumb/ISS070-E-\(number).jpg",
+                                              bytes: 10, width: 256, height: 171)
+                try library.catalog.updateRenditions(of: FilePathBytes("/downlink/ISS070-E-\(number).JPG"), gallery: "iss070",
+                                                     with: [rebuilt], removing: ["large"])
+            }
+            #expect(try library.catalog.staleRenditionCount(current: specs) == (try counted()))
+        }
+    }
+}

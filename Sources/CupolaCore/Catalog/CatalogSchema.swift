@@ -81,6 +81,9 @@ enum CatalogSchema {
         migrator.registerMigration("v8: paged manifests") { db in
             try PagedManifestMigration.apply(db)
         }
+        migrator.registerMigration("v9: rendition and frame tallies") { db in
+            try RenditionTallyMigration.apply(db)
+        }
         return migrator
     }
 }

@@ -113,15 +113,18 @@ extension SQLiteCatalog {
         let arguments = StatementArguments(specs.flatMap { [$0.name, $0.fingerprint] })
         return try perform {
             try queue.read { db in
+                // From the tallies the triggers keep: a few rows, whatever the library's size.
                 let wrong = try Int.fetchOne(db, sql: """
                     WITH current(name, fingerprint) AS (VALUES \(values))
-                    SELECT COUNT(*) FROM rendition r JOIN current c ON c.name = r.name WHERE r.fingerprint != c.fingerprint
+                    SELECT COALESCE(SUM(t.count), 0) FROM rendition_tally t JOIN current c ON c.name = t.name
+                    WHERE t.fingerprint != c.fingerprint
                     """, arguments: arguments) ?? 0
-                let missing = try Int.fetchOne(db, sql: """
+                let frames = try Int.fetchOne(db, sql: "SELECT count FROM frame_tally") ?? 0
+                let present = try Int.fetchOne(db, sql: """
                     WITH current(name, fingerprint) AS (VALUES \(values))
-                    SELECT COUNT(*) FROM frame f, current c
-                    WHERE NOT EXISTS (SELECT 1 FROM rendition r WHERE r.source_id = f.source_id AND r.name = c.name)
+                    SELECT COALESCE(SUM(t.count), 0) FROM rendition_tally t JOIN current c ON c.name = t.name
                     """, arguments: arguments) ?? 0
+                let missing = frames * specs.count - present
                 return wrong + missing
             }
         }

@@ -4,16 +4,22 @@ import GRDB
 extension SQLiteCatalog {
     static let sourceColumns = "source.path, source.root, source.label, source.size, source.mtime_ns, source.inode, source.sha256, source.state, source.reason, source.original"
 
+    /// A source from a row that starts with `sourceColumns`, read by position: at 10^5 rows a
+    /// no-op run spent a sixth of its time here when columns were looked up by name.
     static func sourceRecord(_ row: Row) -> SourceRecord {
         SourceRecord(
-            path: FilePathBytes(bytes: [UInt8](row["path"] as Data)),
-            root: FilePathBytes(bytes: [UInt8](row["root"] as Data)),
-            label: row["label"],
-            stat: FileStat(size: row["size"], modifiedNanoseconds: row["mtime_ns"], inode: UInt64(bitPattern: row["inode"])),
-            sha256: row["sha256"],
-            state: SourceState(rawValue: row["state"]) ?? .failed,
-            reason: row["reason"],
-            original: (row["original"] as Data?).map { FilePathBytes(bytes: [UInt8]($0)) })
+            path: FilePathBytes(bytes: bytes(row, 0)),
+            root: FilePathBytes(bytes: bytes(row, 1)),
+            label: row[2],
+            stat: FileStat(size: row[3], modifiedNanoseconds: row[4], inode: UInt64(bitPattern: row[5])),
+            sha256: row[6],
+            state: SourceState(rawValue: row[7]) ?? .failed,
+            reason: row[8],
+            original: row.hasNull(atIndex: 9) ? nil : FilePathBytes(bytes: bytes(row, 9)))
+    }
+
+    private static func bytes(_ row: Row, _ index: Int) -> [UInt8] {
+        row.dataNoCopy(atIndex: index).map { [UInt8]($0) } ?? []
     }
 
     public func sources(under root: FilePathBytes) throws(CatalogError) -> [FilePathBytes: SourceRecord] {

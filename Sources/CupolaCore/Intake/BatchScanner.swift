@@ -13,6 +13,8 @@ public struct BatchScanner: Sendable {
         /// Folders that could not be listed or looked into: reported as problems, and their
         /// catalog entries must not be treated as gone.
         public var unreadableFolders: [UnreadableFolder] = []
+        /// The paths of `arrivals`, for asking what the scan did not see (built once per scan).
+        public var paths: Set<FilePathBytes> = []
 
         /// What each file's stat was, by path (the poller's memory between scans).
         var stats: [FilePathBytes: FileStat] { Dictionary(uniqueKeysWithValues: arrivals.map { ($0.path, $0.stat) }) }
@@ -27,6 +29,7 @@ public struct BatchScanner: Sendable {
         let relative = source.name + start.bytes.dropFirst(source.path.bytes.count)
         walk(folder: start, relative: Array(relative), source: source, into: &result)
         result.arrivals.sort { $0.path < $1.path }
+        result.paths = Set(result.arrivals.map(\.path))
         return result
     }
 

@@ -8,7 +8,7 @@ extension Pipeline {
     /// the same bytes.
     func applyMoves(under source: SourceFolder, _ result: BatchScanner.Result) throws {
         let known = try planner.known(under: source.path)
-        let seen = Set(result.arrivals.map(\.path))
+        let seen = result.paths
         let gone = known.values.filter { record in
             record.state == .ingested && !seen.contains(record.path)
                 && !result.unreadableFolders.contains { record.path.isInside($0.path) }

@@ -80,7 +80,7 @@ public final class Pipeline {
     /// Drops the frames of files a full scan of `source` did not see. Entries under a folder that
     /// could not be listed are kept: an unreadable folder is not a deleted one.
     public func removeVanished(under source: SourceFolder, _ result: BatchScanner.Result) throws {
-        let seen = Set(result.arrivals.map(\.path))
+        let seen = result.paths
         let known = try planner.known(under: source.path)
         // A frame whose original the library keeps a copy of stays when its source goes.
         let gone = known.filter { $0.value.original == nil }.keys.filter { path in
