@@ -28,6 +28,8 @@ extension SQLiteCatalog {
                 let rows = try Row.fetchCursor(db, sql: "SELECT \(Self.sourceColumns) FROM source WHERE root = ?",
                                                arguments: [Data(root.bytes)])
                 var result: [FilePathBytes: SourceRecord] = [:]
+                result.reserveCapacity(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM source WHERE root = ?",
+                                                        arguments: [Data(root.bytes)]) ?? 0)
                 while let row = try rows.next() {
                     let record = Self.sourceRecord(row)
                     result[record.path] = record

@@ -11,7 +11,24 @@ public struct FilePathBytes: Hashable, Comparable, Sendable, CustomStringConvert
     public init(bytes: [UInt8]) { self.bytes = bytes }
     public init(_ string: String) { self.bytes = Array(string.utf8) }
 
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.bytes.lexicographicallyPrecedes(rhs.bytes) }
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        // memcmp, then length: the same order as comparing byte by byte, at a fraction of the cost.
+        lhs.bytes.withUnsafeBytes { a in
+            rhs.bytes.withUnsafeBytes { b in
+                let common = memcmp(a.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, b.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!,
+                                    min(a.count, b.count))
+                return common != 0 ? common < 0 : a.count < b.count
+            }
+        }
+    }
+
+    /// The bytes hashed as one block: an array hashes element by element, and paths are keys of
+    /// dictionaries and sets of every file a scan sees.
+    public func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.bytes == rhs.bytes }
 
     public func appending(_ component: [UInt8]) -> FilePathBytes {
         if bytes.last == UInt8(ascii: "/") { return FilePathBytes(bytes: bytes + component) }
