@@ -167,11 +167,16 @@ extension SQLiteCatalog {
             }
         }
         let decoder = JSONDecoder()
+        // A batch is nearly always one gallery: its identity is decoded once, not once a frame.
+        var identities: [String: GalleryIdentity] = [:]
         return try rows.map { row in
             let nameJSON: String? = row["name_json"]
+            let galleryJSON: String = row["gallery_json"]
+            let gallery = try identities[galleryJSON] ?? decoder.decode(GalleryIdentity.self, from: Data(galleryJSON.utf8))
+            identities[galleryJSON] = gallery
             return CatalogFrame(
                 source: sourceRecord(row),
-                gallery: try decoder.decode(GalleryIdentity.self, from: Data((row["gallery_json"] as String).utf8)),
+                gallery: gallery,
                 name: try nameJSON.map { try decoder.decode(FrameName.self, from: Data($0.utf8)) },
                 id: row["frame_id"], stem: row["stem"], format: row["format"],
                 width: row["width"], height: row["height"],
