@@ -1,0 +1,20 @@
+import Foundation
+
+extension RenditionRenderer {
+    /// A raw original's pixels for a rendition of `size`, stored orientation: through the embedded
+    /// JPEG preview and the JPEG path (shrink-on-load), or through LibRaw's demosaic.
+    func loadRaw(_ raw: RawOriginal, image: OpenedImage, size: Int, preference: RawPreference,
+                 deadline: Date, timeLimit: Double) throws(ImagingError) -> ImageHandle {
+        switch RawRoute(raw, largest: size, preference: preference) {
+        case .preview:
+            let jpeg = try raw.preview(image.buffer)
+            return try jpeg.withBytes { (buffer) throws(ImagingError) in
+                let preview = try OpenedImage(buffer, maxMegapixels: image.maxMegapixels)
+                guard preview.probe.format == .jpeg else { throw .decodeFailed("the embedded preview is not a JPEG") }
+                return try load(preview, size: size, preference: preference, deadline: deadline, timeLimit: timeLimit)
+            }
+        case .decode(let half):
+            return try raw.decode(image.buffer, half: half, deadline: deadline, timeLimit: timeLimit)
+        }
+    }
+}
