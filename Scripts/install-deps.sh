@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and testing Cupola needs, only when it is missing:
-# libvips, libjpeg, libexif and SQLite development files (Debian packages) and Python's jsonschema,
+# libvips, libjpeg, libexif, LibRaw and SQLite development files (Debian packages) and Python's jsonschema,
 # which the tests use to validate manifests against Schemas/.
 set -euo pipefail
 
@@ -11,6 +11,7 @@ missing=()
 pkg-config --exists vips 2>/dev/null || missing+=(libvips-dev)
 pkg-config --exists libexif 2>/dev/null || missing+=(libexif-dev)
 pkg-config --exists libjpeg 2>/dev/null || missing+=(libjpeg-dev)
+pkg-config --exists libraw_r 2>/dev/null || missing+=(libraw-dev)
 pkg-config --exists sqlite3 2>/dev/null || missing+=(libsqlite3-dev)
 command -v pkg-config >/dev/null || missing+=(pkg-config)
 command -v vipsthumbnail >/dev/null || missing+=(libvips-tools)

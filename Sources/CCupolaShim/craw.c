@@ -17,11 +17,31 @@ static void remember(const char *step, int code) {
     snprintf(raw_error, sizeof raw_error, "LibRaw %s: %s", step, libraw_strerror(code));
 }
 
+/* LibRaw reports short or damaged data through this callback (by default it prints to stderr and
+   carries on, filling the rest with zeros); the decode then fails instead, naming the offset. */
+static __thread int raw_data_damaged;
+
+static void on_data_error(void *context, const char *file, const int offset) {
+    (void)context; (void)file;
+    if (raw_data_damaged) return;
+    raw_data_damaged = 1;
+    if (offset < 0) snprintf(raw_error, sizeof raw_error, "LibRaw: unexpected end of file");
+    else snprintf(raw_error, sizeof raw_error, "LibRaw: corrupt data near offset %d", offset);
+}
+
+/* LibRaw's default memory-error callback prints to stderr; the failure is reported by its result code. */
+static void on_memory_error(void *context, const char *file, const char *where) {
+    (void)context; (void)file; (void)where;
+}
+
 /* A LibRaw handle on the buffer, header parsed; NULL with raw_error set when LibRaw cannot open it. */
 static libraw_data_t *open_raw(const void *buf, size_t len) {
     raw_error[0] = 0;
+    raw_data_damaged = 0;
     libraw_data_t *raw = libraw_init(0);
     if (!raw) { snprintf(raw_error, sizeof raw_error, "LibRaw: out of memory"); return NULL; }
+    libraw_set_dataerror_handler(raw, on_data_error, NULL);
+    libraw_set_memerror_handler(raw, on_memory_error, NULL);
     raw->params.max_raw_memory_mb = CUPOLA_RAW_MEMORY_MB;
     int code = libraw_open_buffer(raw, (void *)buf, len);
     if (code != LIBRAW_SUCCESS) { remember("open", code); libraw_close(raw); return NULL; }
@@ -98,6 +118,10 @@ int cupola_raw_decode(const void *buf, size_t len, int half, double seconds, Vip
     raw->params.user_flip = 0;      /* stored orientation: the renderer turns it, as for JPEG */
     int status = -1;
     int code = libraw_unpack(raw);
+    if (code == LIBRAW_SUCCESS && raw_data_damaged) {
+        libraw_close(raw);
+        return CUPOLA_RAW_DAMAGED;
+    }
     if (code == LIBRAW_SUCCESS) code = libraw_dcraw_process(raw);
     if (code != LIBRAW_SUCCESS) {
         remember(code == LIBRAW_CANCELLED_BY_CALLBACK ? "decode (time limit)" : "decode", code);

@@ -148,6 +148,8 @@ int cupola_raw_preview(const void *buf, size_t len, void **jpeg, size_t *jpeg_le
 /// Demosaics the raw data (half size when `half`) into 8-bit sRGB in memory, in the stored
 /// orientation; gives up after `seconds`.
 #define CUPOLA_RAW_TIMED_OUT (-2)
+/// The raw data is cut short or damaged (cupola_raw_error() says which, and where).
+#define CUPOLA_RAW_DAMAGED (-3)
 int cupola_raw_decode(const void *buf, size_t len, int half, double seconds, VipsImage **out);
 const char *cupola_raw_error(void);
 

@@ -56,7 +56,7 @@ struct RawOriginal: Sendable {
         var jpeg: UnsafeMutableRawPointer?
         var length = 0
         guard cupola_raw_preview(buffer.baseAddress, buffer.count, &jpeg, &length) == 0, let jpeg else {
-            throw .decodeFailed(String(cString: cupola_raw_error()))
+            throw .rawDecodeFailed(String(cString: cupola_raw_error()))
         }
         defer { g_free(jpeg) }
         return Data(bytes: jpeg, count: length)
@@ -72,9 +72,9 @@ struct RawOriginal: Sendable {
         return ImageHandle(pointer)
     }
 
-    /// LibRaw says "Unexpected end of file" (or a data error) for a raw cut short.
+    /// LibRaw's reason; a raw cut short is "truncated", like a JPEG.
     static func decodeError(_ text: String) -> ImagingError {
         let lowered = text.lowercased()
-        return lowered.contains("end of file") || lowered.contains("i/o error") ? .truncated(text) : .decodeFailed(text)
+        return lowered.contains("end of file") || lowered.contains("i/o error") ? .truncated(text) : .rawDecodeFailed(text)
     }
 }

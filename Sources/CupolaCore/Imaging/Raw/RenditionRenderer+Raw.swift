@@ -10,7 +10,7 @@ extension RenditionRenderer {
             let jpeg = try raw.preview(image.buffer)
             return try jpeg.withBytes { (buffer) throws(ImagingError) in
                 let preview = try OpenedImage(buffer, maxMegapixels: image.maxMegapixels)
-                guard preview.probe.format == .jpeg else { throw .decodeFailed("the embedded preview is not a JPEG") }
+                guard preview.probe.format == .jpeg else { throw .rawDecodeFailed("the embedded preview is not a JPEG") }
                 return try load(preview, size: size, preference: preference, deadline: deadline, timeLimit: timeLimit)
             }
         case .decode(let half):
