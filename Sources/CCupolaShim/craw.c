@@ -14,7 +14,9 @@ static __thread char raw_error[256];
 const char *cupola_raw_error(void) { return raw_error; }
 
 static void remember(const char *step, int code) {
-    snprintf(raw_error, sizeof raw_error, "LibRaw %s: %s", step, libraw_strerror(code));
+    /* LibRaw's only input is the buffer in memory: an I/O error is the file running out. */
+    if (code == LIBRAW_IO_ERROR) snprintf(raw_error, sizeof raw_error, "LibRaw: unexpected end of file");
+    else snprintf(raw_error, sizeof raw_error, "LibRaw %s: %s", step, libraw_strerror(code));
 }
 
 /* LibRaw reports short or damaged data through this callback (by default it prints to stderr and
@@ -64,7 +66,8 @@ int cupola_raw_identify(const void *buf, size_t len, CupolaRawInfo *info) {
     info->dng = raw->idata.dng_version != 0;
     snprintf(info->make, sizeof info->make, "%s", raw->idata.make);
     snprintf(info->model, sizeof info->model, "%s", raw->idata.model);
-    if (raw->thumbnail.tformat == LIBRAW_THUMBNAIL_JPEG && raw->thumbnail.tlength > 0) {
+    /* The preview's format is known only once it is unpacked; a bitmap one is found out then. */
+    if (raw->thumbnail.tlength > 0) {
         info->preview_width = raw->thumbnail.twidth;
         info->preview_height = raw->thumbnail.theight;
     }
@@ -87,6 +90,7 @@ int cupola_raw_preview(const void *buf, size_t len, void **jpeg, size_t *jpeg_le
         remember("preview", code);
     } else if (raw->thumbnail.tformat != LIBRAW_THUMBNAIL_JPEG || !raw->thumbnail.thumb || raw->thumbnail.tlength == 0) {
         snprintf(raw_error, sizeof raw_error, "LibRaw: the embedded preview is not a JPEG");
+        status = CUPOLA_RAW_NO_JPEG_PREVIEW;
     } else {
         *jpeg = g_malloc(raw->thumbnail.tlength);
         memcpy(*jpeg, raw->thumbnail.thumb, raw->thumbnail.tlength);

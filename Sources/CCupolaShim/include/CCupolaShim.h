@@ -134,7 +134,8 @@ int cupola_exif_save(ExifData *data, unsigned char **buf, unsigned int *len);
 // LibRaw's reason on the calling thread.
 
 /// What LibRaw's header parse says about a raw file. `orientation` is LibRaw's flip as an EXIF
-/// orientation (1-8); the preview size is 0 when there is no embedded JPEG preview.
+/// orientation (1-8); the preview size is 0 when there is no embedded preview (its format is
+/// known only once it is unpacked).
 typedef struct {
     int width, height, orientation, dng;
     int preview_width, preview_height;
@@ -142,7 +143,9 @@ typedef struct {
 } CupolaRawInfo;
 int cupola_raw_identify(const void *buf, size_t len, CupolaRawInfo *info);
 
-/// The largest embedded JPEG preview, copied into a g_malloc'd buffer.
+/// The largest embedded JPEG preview, copied into a g_malloc'd buffer; CUPOLA_RAW_NO_JPEG_PREVIEW
+/// when the preview turns out to be a bitmap (or another format).
+#define CUPOLA_RAW_NO_JPEG_PREVIEW 1
 int cupola_raw_preview(const void *buf, size_t len, void **jpeg, size_t *jpeg_len);
 
 /// Demosaics the raw data (half size when `half`) into 8-bit sRGB in memory, in the stored

@@ -11,7 +11,7 @@ struct RawOriginal: Sendable {
     let height: Int
     /// LibRaw's `flip` as an EXIF orientation: the turn that makes the picture upright.
     let orientation: Int
-    /// The long edge of the largest embedded JPEG preview; 0 when there is none.
+    /// The long edge of the largest embedded preview; 0 when there is none.
     let previewLongEdge: Int
 
     /// nil when LibRaw cannot open the bytes as a raw file (the caller then names the format it found).
@@ -51,13 +51,13 @@ struct RawOriginal: Sendable {
         return Data(buffer.prefix(65_000))
     }
 
-    /// The largest embedded JPEG preview's bytes.
-    func preview(_ buffer: UnsafeRawBufferPointer) throws(ImagingError) -> Data {
+    /// The largest embedded preview's bytes; nil when it is not a JPEG.
+    func preview(_ buffer: UnsafeRawBufferPointer) throws(ImagingError) -> Data? {
         var jpeg: UnsafeMutableRawPointer?
         var length = 0
-        guard cupola_raw_preview(buffer.baseAddress, buffer.count, &jpeg, &length) == 0, let jpeg else {
-            throw .rawDecodeFailed(String(cString: cupola_raw_error()))
-        }
+        let status = cupola_raw_preview(buffer.baseAddress, buffer.count, &jpeg, &length)
+        if status == CUPOLA_RAW_NO_JPEG_PREVIEW { return nil }
+        guard status == 0, let jpeg else { throw Self.decodeError(String(cString: cupola_raw_error())) }
         defer { g_free(jpeg) }
         return Data(bytes: jpeg, count: length)
     }

@@ -16,9 +16,11 @@ enum RawRoute: Equatable {
 
     init(_ raw: RawOriginal, largest size: Int, preference: RawPreference) {
         let hasPreview = raw.previewLongEdge > 0
+        // Renditions are never enlarged: a full-size preview covers a rendition larger than the sensor.
+        let needed = min(size, max(raw.width, raw.height))
         switch preference {
         case .preview where hasPreview: self = .preview
-        case .automatic where hasPreview && raw.previewLongEdge >= size: self = .preview
+        case .automatic where hasPreview && raw.previewLongEdge >= needed: self = .preview
         default: self = .decode(half: max(raw.width, raw.height) / 2 >= size)
         }
     }

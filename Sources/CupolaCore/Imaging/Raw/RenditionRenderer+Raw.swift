@@ -5,9 +5,13 @@ extension RenditionRenderer {
     /// JPEG preview and the JPEG path (shrink-on-load), or through LibRaw's demosaic.
     func loadRaw(_ raw: RawOriginal, image: OpenedImage, size: Int, preference: RawPreference,
                  deadline: Date, timeLimit: Double) throws(ImagingError) -> ImageHandle {
-        switch RawRoute(raw, largest: size, preference: preference) {
+        let route = RawRoute(raw, largest: size, preference: preference)
+        switch route {
         case .preview:
-            let jpeg = try raw.preview(image.buffer)
+            // A bitmap preview (some older cameras) is not worth a path of its own: demosaic instead.
+            guard let jpeg = try raw.preview(image.buffer) else {
+                return try raw.decode(image.buffer, half: max(raw.width, raw.height) / 2 >= size, deadline: deadline, timeLimit: timeLimit)
+            }
             return try jpeg.withBytes { (buffer) throws(ImagingError) in
                 let preview = try OpenedImage(buffer, maxMegapixels: image.maxMegapixels)
                 guard preview.probe.format == .jpeg else { throw .rawDecodeFailed("the embedded preview is not a JPEG") }
