@@ -138,6 +138,56 @@ struct RawOriginalTests {
         #expect(gps["altitude"] as? Double == 420_000)
     }
 
+    static let exiftool = ["/usr/bin/exiftool", "/usr/local/bin/exiftool"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    @Test("metadata from a DNG matches ExifTool's reading of the same file",
+          .enabled(if: exiftool != nil, "exiftool is not installed (apt-get install libimage-exiftool-perl): comparison skipped"))
+    func metadataAgainstExifTool() async throws {
+        let folder = TemporaryFolder()
+        let file = folder.write(try SyntheticRaw(width: 600, height: 400, orientation: 6, exif: Self.nikon(orientation: 6)).dng(),
+                                to: "in/ISS069-E-54002.dng")
+        let library = folder.url.appendingPathComponent("lib").path
+        #expect(try await TestIngest.run([folder.url.appendingPathComponent("in").path], library: library).ingested == 1)
+        let frame = try #require(try TestIngest.frames(library).first)
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(Self.exiftool))
+        process.arguments = ["-json", "-n", "-Make", "-Model", "-SerialNumber", "-LensModel", "-FocalLength", "-FNumber",
+                             "-ExposureTime", "-ISO", "-Orientation", "-SubSecDateTimeOriginal", "-GPSLatitude",
+                             "-GPSLongitude", "-GPSAltitude", "-ImageWidth", "-ImageHeight", file.path]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let tool = try #require((try JSONSerialization.jsonObject(with: data) as? [[String: Any]])?.first)
+
+        let camera = try #require(frame["camera"] as? [String: Any])
+        #expect(camera["make"] as? String == tool["Make"] as? String)
+        #expect(camera["model"] as? String == tool["Model"] as? String)
+        #expect(camera["serial"] as? String == "\(tool["SerialNumber"] ?? "")")
+        #expect(frame["lens"] as? String == tool["LensModel"] as? String)
+        for (ours, theirs) in [("focalLength", "FocalLength"), ("fNumber", "FNumber"), ("exposureTime", "ExposureTime")] {
+            let value = try #require(frame[ours] as? Double, "\(ours)")
+            #expect(abs(value - (tool[theirs] as? Double ?? .nan)) < 1e-9, "\(ours) vs ExifTool's \(theirs)")
+        }
+        #expect(frame["iso"] as? Int == tool["ISO"] as? Int)
+        #expect(frame["orientation"] as? Int == tool["Orientation"] as? Int)
+        let gps = try #require(frame["gps"] as? [String: Any])
+        #expect(abs((gps["latitude"] as? Double ?? .nan) - (tool["GPSLatitude"] as? Double ?? .nan)) < 1e-6)
+        #expect(abs((gps["longitude"] as? Double ?? .nan) - (tool["GPSLongitude"] as? Double ?? .nan)) < 1e-6)
+        #expect(abs((gps["altitude"] as? Double ?? .nan) - (tool["GPSAltitude"] as? Double ?? .nan)) < 1e-6)
+        // ExifTool gives local time with sub-seconds and offset; the manifest gives the same instant in UTC.
+        let parser = ISO8601DateFormatter()
+        parser.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let local = try #require(tool["SubSecDateTimeOriginal"] as? String)
+        let isoLocal = local.replacingOccurrences(of: " ", with: "T").replacingOccurrences(of: ":", with: "-", options: [], range: local.startIndex..<local.index(local.startIndex, offsetBy: 8))
+        let captured = try #require(frame["captured"] as? String)
+        #expect(parser.date(from: isoLocal) != nil && parser.date(from: isoLocal) == parser.date(from: captured), "\(local) vs \(captured)")
+        // ExifTool reports the stored size; orientation 6 turns it.
+        #expect(frame["width"] as? Int == tool["ImageHeight"] as? Int && frame["height"] as? Int == tool["ImageWidth"] as? Int)
+    }
+
     @Test("[raw] prefer is read, validated, and part of every rendition's fingerprint")
     func preferSetting() throws {
         let decode = try SettingsFile.parse("[raw]\nprefer = \"decode\"\n", file: "cupola.toml")
