@@ -188,6 +188,26 @@ struct RawOriginalTests {
         #expect(frame["width"] as? Int == tool["ImageHeight"] as? Int && frame["height"] as? Int == tool["ImageWidth"] as? Int)
     }
 
+    @Test("switching [raw] prefer makes the renditions stale, and regenerate rebuilds them")
+    func preferSwitchRegenerates() throws {
+        let folder = TemporaryFolder()
+        _ = folder.write(try SyntheticRaw(width: 600, height: 400, previewLongEdge: 600).dng(), to: "in/ISS069-E-55001.dng")
+        let library = folder.url.appendingPathComponent("lib").path
+        let ingest = try CLI.run(["ingest", folder.url.appendingPathComponent("in").path, "--library", library])
+        #expect(ingest.status == 0, "\(ingest.stdout)\(ingest.stderr)")
+        let before = try CLI.run(["regenerate", "--library", library, "--dry-run"])
+        #expect(!(before.stdout + before.stderr).contains("settings changed"))
+
+        try "[raw]\nprefer = \"decode\"\n".write(toFile: "\(library)/cupola.toml", atomically: true, encoding: .utf8)
+        let planned = try CLI.run(["regenerate", "--library", library, "--dry-run"])
+        let listed = planned.stdout + planned.stderr
+        #expect(listed.components(separatedBy: "(settings changed)").count - 1 == 3, "\(listed)")
+        let rebuilt = try CLI.run(["regenerate", "--library", library])
+        #expect(rebuilt.status == 0, "\(rebuilt.stdout)\(rebuilt.stderr)")
+        let after = try CLI.run(["regenerate", "--library", library, "--dry-run"])
+        #expect(!(after.stdout + after.stderr).contains("settings changed"), "\(after.stdout)\(after.stderr)")
+    }
+
     @Test("[raw] prefer is read, validated, and part of every rendition's fingerprint")
     func preferSetting() throws {
         let decode = try SettingsFile.parse("[raw]\nprefer = \"decode\"\n", file: "cupola.toml")
