@@ -136,6 +136,7 @@ struct RawOriginalTests {
         #expect(abs((gps["latitude"] as? Double ?? 0) + 12.5) < 1e-6)
         #expect(abs((gps["longitude"] as? Double ?? 0) - 130.25) < 1e-6)
         #expect(gps["altitude"] as? Double == 420_000)
+        #expect((frame["warnings"] as? [String] ?? []).isEmpty, "\(frame["warnings"] ?? "")")
     }
 
     static let exiftool = ["/usr/bin/exiftool", "/usr/local/bin/exiftool"].first { FileManager.default.isExecutableFile(atPath: $0) }
