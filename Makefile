@@ -5,7 +5,7 @@
 
 SWIFT     ?= swift
 LIBRARY   ?= library
-APT_PKGS  := libvips-dev libexif-dev libsqlite3-dev libvips-tools pkg-config
+APT_PKGS  := libvips-dev libexif-dev libraw-dev libsqlite3-dev libvips-tools pkg-config
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CUPOLA    := .build/debug/cupola
 

@@ -18,8 +18,10 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
         .systemLibrary(name: "CExif", pkgConfig: "libexif", providers: [.apt(["libexif-dev"])]),
+        // LibRaw's thread-safe build: camera raw files (Sources/CCupolaShim/craw.c).
+        .systemLibrary(name: "CRaw", pkgConfig: "libraw_r", providers: [.apt(["libraw-dev"])]),
         // libjpeg comes with libvips (libvips-dev depends on libjpeg-dev); the shim calls it directly.
-        .target(name: "CCupolaShim", dependencies: ["CVips", "CExif"], linkerSettings: [.linkedLibrary("jpeg")]),
+        .target(name: "CCupolaShim", dependencies: ["CVips", "CExif", "CRaw"], linkerSettings: [.linkedLibrary("jpeg")]),
         .target(
             name: "CupolaCore",
             dependencies: [

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing Cupola needs, only when it is missing:
-# libvips, libjpeg, libexif and SQLite development files (Debian packages) and Python's jsonschema,
-# which the tests use to validate manifests against Schemas/.
+# libvips, libjpeg, libexif, LibRaw and SQLite development files and ExifTool (Debian packages), and
+# Python's jsonschema, which the tests use to validate manifests against Schemas/.
 set -euo pipefail
 
 sudo=""
@@ -11,10 +11,12 @@ missing=()
 pkg-config --exists vips 2>/dev/null || missing+=(libvips-dev)
 pkg-config --exists libexif 2>/dev/null || missing+=(libexif-dev)
 pkg-config --exists libjpeg 2>/dev/null || missing+=(libjpeg-dev)
+pkg-config --exists libraw_r 2>/dev/null || missing+=(libraw-dev)
 pkg-config --exists sqlite3 2>/dev/null || missing+=(libsqlite3-dev)
 command -v pkg-config >/dev/null || missing+=(pkg-config)
 command -v vipsthumbnail >/dev/null || missing+=(libvips-tools)
 command -v python3 >/dev/null || missing+=(python3)
+command -v exiftool >/dev/null || missing+=(libimage-exiftool-perl)  # reference reading of raw metadata
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   $sudo apt-get update -qq

@@ -129,4 +129,31 @@ int cupola_exif_set_short(ExifData *data, int ifd, int tag, unsigned short value
 int cupola_exif_set_rationals(ExifData *data, int ifd, int tag, const unsigned int *pairs, int count);
 int cupola_exif_save(ExifData *data, unsigned char **buf, unsigned int *len);
 
+
+// LibRaw (craw.c). Failures return -1 (or CUPOLA_RAW_TIMED_OUT) and cupola_raw_error() gives
+// LibRaw's reason on the calling thread.
+
+/// What LibRaw's header parse says about a raw file. `orientation` is LibRaw's flip as an EXIF
+/// orientation (1-8); the preview size is 0 when there is no embedded preview (its format is
+/// known only once it is unpacked).
+typedef struct {
+    int width, height, orientation, dng;
+    int preview_width, preview_height;
+    char make[64], model[64];
+} CupolaRawInfo;
+int cupola_raw_identify(const void *buf, size_t len, CupolaRawInfo *info);
+
+/// The largest embedded JPEG preview, copied into a g_malloc'd buffer; CUPOLA_RAW_NO_JPEG_PREVIEW
+/// when the preview turns out to be a bitmap (or another format).
+#define CUPOLA_RAW_NO_JPEG_PREVIEW 1
+int cupola_raw_preview(const void *buf, size_t len, void **jpeg, size_t *jpeg_len);
+
+/// Demosaics the raw data (half size when `half`) into 8-bit sRGB in memory, in the stored
+/// orientation; gives up after `seconds`.
+#define CUPOLA_RAW_TIMED_OUT (-2)
+/// The raw data is cut short or damaged (cupola_raw_error() says which, and where).
+#define CUPOLA_RAW_DAMAGED (-3)
+int cupola_raw_decode(const void *buf, size_t len, int half, double seconds, VipsImage **out);
+const char *cupola_raw_error(void);
+
 #endif

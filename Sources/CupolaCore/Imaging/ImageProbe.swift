@@ -4,7 +4,11 @@ import Foundation
 
 /// What the header of an image says, read without decoding any pixels.
 public struct ImageProbe: Sendable {
-    public enum Format: String, Sendable, Codable { case jpeg, png, tiff, webp, heif }
+    public enum Format: String, Sendable, Codable {
+        case jpeg, png, tiff, webp, heif
+        /// Camera raw, read through LibRaw; `raw` is a raw format without a more usual name.
+        case dng, nef, cr2, cr3, arw, orf, rw2, raf, pef, srw, raw
+    }
 
     public let format: Format
     /// Stored dimensions of the first page, before EXIF orientation.
@@ -53,17 +57,27 @@ public struct ImageProbe: Sendable {
 /// exists.
 final class OpenedImage {
     let probe: ImageProbe
-    /// nil for plain JPEG, which never needs one.
+    /// nil for plain JPEG, which never needs one, and for raw.
     let header: ImageHandle?
+    /// Set for a camera raw file: LibRaw decodes it (or its embedded preview goes the JPEG path).
+    let raw: RawOriginal?
     let buffer: UnsafeRawBufferPointer
+    /// The pixel limit this image was opened with, which an embedded preview obeys too.
+    let maxMegapixels: Double
 
     init(_ buffer: UnsafeRawBufferPointer, maxMegapixels: Double) throws(ImagingError) {
         guard buffer.count > 0 else { throw .empty }
         try VipsRuntime.start()
-        let format = try Self.sniff(buffer)
+        let (format, raw) = try Self.sniff(buffer)
         self.buffer = buffer
+        self.raw = raw
+        self.maxMegapixels = maxMegapixels
         let jpeg = format == .jpeg ? try Self.readJPEGHeader(buffer) : nil
-        if let jpeg, jpeg.plain {
+        if let raw {
+            probe = ImageProbe(format: format, storedWidth: raw.width, storedHeight: raw.height,
+                               exif: RawOriginal.exif(buffer))
+            header = nil
+        } else if let jpeg, jpeg.plain {
             probe = jpeg.probe
             header = nil
         } else {
@@ -86,6 +100,7 @@ final class OpenedImage {
     /// `imir`) while decoding and libvips then drops the tag, so an iPhone frame whose EXIF still
     /// says 6 is decoded upright already; turning it by the EXIF tag would do it twice.
     func appliedOrientation(exifOrientation: Int) -> Int {
+        if let raw { return raw.orientation }
         guard let header else { return exifOrientation }
         return header.integer("orientation") ?? 1
     }
@@ -95,14 +110,21 @@ final class OpenedImage {
         probe.displaySize(orientation: appliedOrientation(exifOrientation: exifOrientation))
     }
 
-    /// The format by content, through libvips' loader sniffing, allow-listed.
-    private static func sniff(_ buffer: UnsafeRawBufferPointer) throws(ImagingError) -> ImageProbe.Format {
+    /// The format by content, through libvips' loader sniffing, allow-listed. Most raw formats are
+    /// TIFF inside (NEF, DNG, CR2, ARW…) and the rest unknown to libvips (RAF, CR3, ORF…): those two
+    /// cases are offered to LibRaw, which takes only files with raw sensor data in them.
+    private static func sniff(_ buffer: UnsafeRawBufferPointer) throws(ImagingError) -> (ImageProbe.Format, RawOriginal?) {
         let loaderName = vips_foreign_find_load_buffer(buffer.baseAddress, buffer.count).map { String(cString: $0) }
-        guard let loaderName, let accepted = ImageProbe.acceptedLoaders.first(where: { loaderName.hasPrefix($0.prefix) }) else {
+        let accepted = loaderName.flatMap { name in ImageProbe.acceptedLoaders.first { name.hasPrefix($0.prefix) } }
+        if accepted == nil || accepted?.format == .tiff, let raw = RawOriginal.identify(buffer) {
+            _ = VipsRuntime.takeErrorText()
+            return (raw.format, raw)
+        }
+        guard let accepted else {
             _ = VipsRuntime.takeErrorText()
             throw .unsupportedFormat(loaderName.map(ImageProbe.formatName) ?? "")
         }
-        return accepted.format
+        return (accepted.format, nil)
     }
 
     /// The probe of a JPEG, and whether it is plain enough for libjpeg alone.

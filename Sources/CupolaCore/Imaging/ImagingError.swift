@@ -12,6 +12,8 @@ public enum ImagingError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Damaged scan data that libjpeg would otherwise paper over with grey.
     case corrupt(String)
     case decodeFailed(String)
+    /// LibRaw could not read a raw original; the detail is LibRaw's reason.
+    case rawDecodeFailed(String)
     case encodeFailed(String)
     case timedOut(seconds: Double)
 
@@ -27,6 +29,7 @@ public enum ImagingError: Error, Equatable, Sendable, CustomStringConvertible {
         case .truncated(let detail): return "truncated image (\(detail))"
         case .corrupt(let detail): return "corrupt image (libjpeg: \(detail))"
         case .decodeFailed(let detail): return "cannot decode (libvips: \(detail))"
+        case .rawDecodeFailed(let detail): return "cannot decode raw (\(detail))"
         case .encodeFailed(let detail): return "cannot encode rendition (libvips: \(detail))"
         case .timedOut(let seconds): return "timed out after \(String(format: "%g", seconds)) s"
         }

@@ -37,7 +37,8 @@ public struct RenditionRenderer: Sendable {
         guard let largest = specs.map(\.size).max() else { return [] }
         let deadline = Date().addingTimeInterval(timeLimit)
         var current = try clock.measure(.decode) { () throws(ImagingError) in
-            try decode(image, size: largest, orientation: orientation, deadline: deadline, timeLimit: timeLimit)
+            try decode(image, size: largest, orientation: orientation, preference: specs.first?.rawPreference ?? .automatic,
+                       deadline: deadline, timeLimit: timeLimit)
         }
         var results: [RenderedRendition] = []
         for spec in specs.sorted(by: { $0.size > $1.size }) {
@@ -58,8 +59,9 @@ public struct RenditionRenderer: Sendable {
         return results
     }
 
-    private func decode(_ image: OpenedImage, size: Int, orientation: Int, deadline: Date, timeLimit: Double) throws(ImagingError) -> ImageHandle {
-        let decoded = try load(image, size: size, deadline: deadline, timeLimit: timeLimit)
+    private func decode(_ image: OpenedImage, size: Int, orientation: Int, preference: RawPreference,
+                        deadline: Date, timeLimit: Double) throws(ImagingError) -> ImageHandle {
+        let decoded = try load(image, size: size, preference: preference, deadline: deadline, timeLimit: timeLimit)
         let turn = image.appliedOrientation(exifOrientation: orientation)
         guard turn > 1 else { return decoded }
         vips_image_set_int(decoded.pointer, "orientation", Int32(turn))
@@ -70,8 +72,11 @@ public struct RenditionRenderer: Sendable {
         return try materialise(ImageHandle(upright))
     }
 
-    /// The decoded pixels at the largest rendition's size, in sRGB, in memory.
-    private func load(_ image: OpenedImage, size: Int, deadline: Date, timeLimit: Double) throws(ImagingError) -> ImageHandle {
+    /// The decoded pixels at the largest rendition's size (a raw decode may be larger), in sRGB, in memory.
+    func load(_ image: OpenedImage, size: Int, preference: RawPreference, deadline: Date, timeLimit: Double) throws(ImagingError) -> ImageHandle {
+        if let raw = image.raw {
+            return try loadRaw(raw, image: image, size: size, preference: preference, deadline: deadline, timeLimit: timeLimit)
+        }
         var pointer: UnsafeMutablePointer<VipsImage>?
         let status: Int32
         if let header = image.header {

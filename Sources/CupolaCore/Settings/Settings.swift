@@ -12,26 +12,38 @@ public struct RenditionSpec: Hashable, Sendable, Codable {
     public let size: Int
     public let format: Format
     public let quality: Int
+    /// How a raw original is read (`[raw] prefer`); the same for every rendition of a run.
+    public let rawPreference: RawPreference
     /// Everything that shapes the rendition's pixels and bytes. A rendition whose stored
     /// fingerprint differs from this one is out of date. Worked out once: every frame asks.
     public let fingerprint: String
 
-    public init(name: String, size: Int, format: Format = .jpeg, quality: Int = 85) {
+    public init(name: String, size: Int, format: Format = .jpeg, quality: Int = 85, rawPreference: RawPreference = .automatic) {
         self.name = name
         self.size = size
         self.format = format
         self.quality = quality
+        self.rawPreference = rawPreference
+        // The raw route joins the recipe only when chosen, so libraries made before raw support
+        // keep their fingerprints; switching `prefer` makes every rendition stale for regenerate.
         let recipe = "size=\(size);fit=inside;enlarge=no;format=\(format.rawValue);quality=\(quality);"
             + "colour=srgb;strip=yes;shrink-on-load=yes;vips=\(VipsRuntime.version)"
+            + (rawPreference == .automatic ? "" : ";raw=\(rawPreference.rawValue)")
         fingerprint = Hashing.hex(SHA256.hash(data: Data(recipe.utf8)).prefix(8))
     }
 
-    private enum CodingKeys: String, CodingKey { case name, size, format, quality }
+    /// The same rendition with raw originals read another way.
+    public func preferring(_ preference: RawPreference) -> RenditionSpec {
+        RenditionSpec(name: name, size: size, format: format, quality: quality, rawPreference: preference)
+    }
+
+    private enum CodingKeys: String, CodingKey { case name, size, format, quality, rawPreference }
 
     public init(from decoder: Decoder) throws {
         let values = try decoder.container(keyedBy: CodingKeys.self)
         self.init(name: try values.decode(String.self, forKey: .name), size: try values.decode(Int.self, forKey: .size),
-                  format: try values.decode(Format.self, forKey: .format), quality: try values.decode(Int.self, forKey: .quality))
+                  format: try values.decode(Format.self, forKey: .format), quality: try values.decode(Int.self, forKey: .quality),
+                  rawPreference: try values.decodeIfPresent(RawPreference.self, forKey: .rawPreference) ?? .automatic)
     }
 }
 
@@ -43,6 +55,10 @@ public struct Settings: Hashable, Sendable {
     public var maxMegapixels: Double = 200
     public var frameTimeoutSeconds: Double = 60
     public var renditions: [RenditionSpec] = Settings.defaultRenditions
+    /// `[raw] prefer`; every rendition spec carries it too (it is part of their fingerprints).
+    public var rawPreference: RawPreference = .automatic {
+        didSet { renditions = renditions.map { $0.preferring(rawPreference) } }
+    }
 
     public static let defaultRenditions = [
         RenditionSpec(name: "large", size: 2048, quality: 85),

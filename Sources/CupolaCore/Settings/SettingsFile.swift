@@ -15,7 +15,8 @@ public struct SettingsError: Error, CustomStringConvertible, Sendable {
 /// Reads `cupola.toml`. Every key is optional; an unknown key is an error naming it and its line,
 /// so a typo never silently falls back to a default.
 public enum SettingsFile {
-    static let topKeys: Set = ["timezone", "jobs", "limits", "rendition"]
+    static let topKeys: Set = ["timezone", "jobs", "limits", "rendition", "raw"]
+    static let rawKeys: Set = ["prefer"]
     static let limitKeys: Set = ["max_megapixels", "frame_timeout_seconds"]
     static let renditionKeys: Set = ["name", "size", "format", "quality"]
 
@@ -63,6 +64,17 @@ public enum SettingsFile {
                 return try reader.rendition(rendition)
             }
             try validate(settings.renditions, reader: reader)
+        }
+        if let value = table["raw"] {
+            guard let raw = value.table else { throw reader.error("[raw] must be a table", key: "raw") }
+            try reader.rejectUnknown(raw, allowed: rawKeys, section: "raw")
+            if let value = raw["prefer"] {
+                let text = try reader.string(value, key: "prefer")
+                guard let preference = RawPreference(rawValue: text) else {
+                    throw reader.error("prefer must be \"preview\", \"decode\" or \"auto\", not \"\(text)\"", key: "prefer")
+                }
+                settings.rawPreference = preference
+            }
         }
         return settings
     }
