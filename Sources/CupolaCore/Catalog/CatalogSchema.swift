@@ -81,6 +81,9 @@ enum CatalogSchema {
         migrator.registerMigration("v8: paged manifests") { db in
             try PagedManifestMigration.apply(db)
         }
+        migrator.registerMigration("v9: missions of every program, with program and order") { db in
+            try CatalogSchema.reidentifyMissionGalleries(db)
+        }
         return migrator
     }
 }
