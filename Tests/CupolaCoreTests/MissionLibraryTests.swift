@@ -13,7 +13,7 @@ struct MissionLibraryTests {
         return (try JSONSerialization.jsonObject(with: data) as! [String: Any])["galleries"] as! [[String: Any]]
     }
 
-    func inode(_ path: String) throws -> UInt64 {
+    static func inode(_ path: String) throws -> UInt64 {
         (try FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as! NSNumber).uint64Value
     }
 
@@ -52,9 +52,9 @@ struct MissionLibraryTests {
         // Given the library as the older parser filed it: both film frames in `unassigned` under
         // their file stems, their renditions there, and identities without program or order.
         let old = [("as11", "AS11-40-5903", "AS11-40-5903"), ("sts41b", "STS41B-35-1601", "41B-35-1601")]
-        var inodes: [String: UInt64] = [:]
         let catalog = try DatabaseQueue(path: "\(library)/catalog.sqlite")
-        try await catalog.write { db in
+        let inodes = try await catalog.write { db -> [String: UInt64] in
+            var inodes: [String: UInt64] = [:]
             for (gallery, id, stem) in old {
                 let row = try #require(try Row.fetchOne(db, sql: """
                     SELECT frame.source_id, frame.captured, source.label, source.path FROM frame
@@ -70,12 +70,13 @@ struct MissionLibraryTests {
                 for rendition in ["large", "medium", "thumb"] {
                     let target = "\(library)/galleries/unassigned/\(rendition)/\(stem).jpg"
                     try FileManager.default.moveItem(atPath: "\(library)/galleries/\(gallery)/\(rendition)/\(id).jpg", toPath: target)
-                    inodes["\(gallery)/\(rendition)/\(id).jpg"] = try inode(target)
+                    inodes["\(gallery)/\(rendition)/\(id).jpg"] = try Self.inode(target)
                 }
                 try db.execute(sql: "INSERT OR IGNORE INTO dirty_gallery (gallery) VALUES ('unassigned'), (?)", arguments: [gallery])
             }
             try db.execute(sql: #"UPDATE frame SET gallery_json = '{"expedition":69,"id":"iss069","mission":"ISS069","title":"Expedition 69"}' WHERE gallery = 'iss069'"#)
             try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier LIKE 'v9:%'")
+            return inodes
         }
         try catalog.close()
 
@@ -85,7 +86,7 @@ struct MissionLibraryTests {
         #expect(summary.ingested == 0)
         #expect(summary.unchanged == 4)
         for (path, number) in inodes {
-            #expect(try inode("\(library)/galleries/\(path)") == number, "\(path) was not re-rendered")
+            #expect(try Self.inode("\(library)/galleries/\(path)") == number, "\(path) was not re-rendered")
         }
         for (_, _, stem) in old {
             #expect(!FileManager.default.fileExists(atPath: "\(library)/galleries/unassigned/thumb/\(stem).jpg"))

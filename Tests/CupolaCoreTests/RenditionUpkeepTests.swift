@@ -75,7 +75,7 @@ struct RenditionUpkeepTests {
         let fixture = try await SampleLibrary.ingested()
         // As a catalog written before hashes were kept.
         let queue = try DatabaseQueue(path: "\(fixture.library)/catalog.sqlite")
-        try queue.write { db in try db.execute(sql: "UPDATE rendition SET sha256 = NULL") }
+        try await queue.write { db in try db.execute(sql: "UPDATE rendition SET sha256 = NULL") }
         try queue.close()
         let unhashed = try SQLiteCatalog(path: "\(fixture.library)/catalog.sqlite", readOnly: true).frames(inGallery: "iss069")
         #expect(unhashed.allSatisfy { $0.renditions.allSatisfy { $0.sha256 == nil } })

@@ -26,13 +26,13 @@ struct Mission: Hashable, Sendable {
 /// code starts with, how many digits follow, which numbers exist, and the mission they name.
 /// docs/MISSIONS.md lists the same table with where each form comes from.
 enum MissionCatalog {
-    struct Form {
+    struct Form: Sendable {
         let prefixes: [String]
         let digitCounts: ClosedRange<Int>
         let numbers: ClosedRange<Int>
         /// Whether the compact spelling (`iss040e006000`) exists for this form.
         var compact = false
-        let mission: (Int) -> Mission
+        let mission: @Sendable (Int) -> Mission
     }
 
     static let forms: [Form] = [
