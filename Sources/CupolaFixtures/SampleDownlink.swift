@@ -14,7 +14,7 @@ public struct SampleFrame: Sendable {
 }
 
 /// The frames of `Samples/downlink`, chosen so that one ingest shows every path through the
-/// pipeline: several expeditions, a shuttle mission and a film roll, every orientation, GPS,
+/// pipeline: several expeditions, a shuttle mission and a film roll, film of older programs, every orientation, GPS,
 /// a frame without EXIF and a name that is not a NASA frame id.
 public enum SampleDownlink {
     public static func nikon(_ model: String, serial: String, taken: String, subSeconds: String? = "30",
@@ -59,6 +59,12 @@ public enum SampleDownlink {
         frames.append(SampleFrame(fileName: "STS102-E-5223.JPG", width: 480, height: 320, orientation: 1,
                                   exif: nikon("NIKON D1", serial: "5001234", taken: "2001:03:10 06:30:00", subSeconds: nil)))
         frames.append(SampleFrame(fileName: "sts098-312-0020.jpg", width: 480, height: 320, orientation: 1, exif: nil))
+        // Film scans of older programs (no camera EXIF): an Apollo 11 magazine, Skylab 4, Gemini IV in
+        // its `GEM04` spelling and a 1984 shuttle flight, STS-41-B.
+        frames.append(SampleFrame(fileName: "AS11-40-5903.jpg", width: 480, height: 480, orientation: 1, exif: nil))
+        frames.append(SampleFrame(fileName: "SL4-143-4706.jpg", width: 480, height: 320, orientation: 1, exif: nil))
+        frames.append(SampleFrame(fileName: "GEM04-43-3550.jpg", width: 480, height: 320, orientation: 1, exif: nil))
+        frames.append(SampleFrame(fileName: "STS41B-35-1601.jpg", width: 480, height: 320, orientation: 1, exif: nil))
         // Not a NASA frame id: goes to `unassigned`.
         frames.append(SampleFrame(fileName: "crew-portrait.jpg", width: 320, height: 400, orientation: 1,
                                   exif: nikon("NIKON D6", serial: "7001001", taken: "2023:05:01 12:00:00")))

@@ -78,7 +78,7 @@ struct IngestBehaviourTests {
         try await TestIngest.run([downlink.path], library: first, workers: 1)
         try await TestIngest.run([downlink.path], library: second, workers: 2)
         let galleries = try FileManager.default.contentsOfDirectory(atPath: "\(first)/galleries").filter { !$0.hasSuffix(".json") }
-        #expect(galleries.sorted() == ["iss069", "iss071", "iss072", "sts098", "sts102", "unassigned"])
+        #expect(galleries.sorted() == ["as11", "gt4", "iss069", "iss071", "iss072", "sl4", "sts098", "sts102", "sts41b", "unassigned"])
         for file in galleries.map({ "galleries/\($0)/manifest.json" }) + ["galleries/index.json"] {
             let a = try Data(contentsOf: URL(fileURLWithPath: "\(first)/\(file)"))
             let b = try Data(contentsOf: URL(fileURLWithPath: "\(second)/\(file)"))

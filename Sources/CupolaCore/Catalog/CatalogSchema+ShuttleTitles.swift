@@ -14,7 +14,8 @@ extension CatalogSchema {
             let identity = try JSONDecoder().decode(GalleryIdentity.self, from: Data(stored.utf8))
             guard let mission = identity.mission, mission.hasPrefix("STS"), let number = Int(mission.dropFirst(3)) else { continue }
             let retitled = GalleryIdentity(id: identity.id, title: GalleryIdentity.shuttleTitle(number),
-                                           mission: mission, expedition: identity.expedition)
+                                           mission: mission, expedition: identity.expedition,
+                                           program: identity.program, order: identity.order)
             guard retitled != identity else { continue }
             try db.execute(sql: "UPDATE frame SET gallery_json = ? WHERE gallery = ? AND gallery_json = ?",
                            arguments: [String(decoding: try encoder.encode(retitled), as: UTF8.self), identity.id, stored])

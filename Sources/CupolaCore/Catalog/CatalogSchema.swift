@@ -84,6 +84,9 @@ enum CatalogSchema {
         migrator.registerMigration("v9: rendition and frame tallies") { db in
             try RenditionTallyMigration.apply(db)
         }
+        migrator.registerMigration("v10: missions of every program, with program and order") { db in
+            try CatalogSchema.reidentifyMissionGalleries(db)
+        }
         return migrator
     }
 }

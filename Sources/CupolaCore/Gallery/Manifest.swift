@@ -152,6 +152,8 @@ struct GalleryIndex: Encodable {
         let title: String
         let mission: String?
         let expedition: Int?
+        let program: String?
+        let order: Int?
         let frameCount: Int
         let captureRange: CaptureRange?
         let manifest: String
@@ -162,17 +164,19 @@ struct GalleryIndex: Encodable {
             try container.encode(title, forKey: .title)
             try container.encode(mission, forKey: .mission)
             try container.encode(expedition, forKey: .expedition)
+            try container.encode(program, forKey: .program)
+            try container.encode(order, forKey: .order)
             try container.encode(frameCount, forKey: .frameCount)
             try container.encode(captureRange, forKey: .captureRange)
             try container.encode(manifest, forKey: .manifest)
         }
 
-        enum CodingKeys: String, CodingKey { case id, title, mission, expedition, frameCount, captureRange, manifest }
+        enum CodingKeys: String, CodingKey { case id, title, mission, expedition, program, order, frameCount, captureRange, manifest }
     }
 }
 
 extension GalleryIdentity {
-    enum CodingKeys: String, CodingKey { case id, title, mission, expedition }
+    enum CodingKeys: String, CodingKey { case id, title, mission, expedition, program, order }
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -180,6 +184,8 @@ extension GalleryIdentity {
         try container.encode(title, forKey: .title)
         try container.encode(mission, forKey: .mission)
         try container.encode(expedition, forKey: .expedition)
+        try container.encode(program, forKey: .program)
+        try container.encode(order, forKey: .order)
     }
 }
 

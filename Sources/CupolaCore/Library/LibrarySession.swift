@@ -60,6 +60,7 @@ public final class LibrarySession {
         crashMarker?.arm()
         do {
             catalog = try SQLiteCatalog(path: layout.catalogFile.description)
+            try MissionRefiling.run(layout: layout, catalog: catalog)
         } catch {
             throw .catalog(error)
         }

@@ -1,64 +1,78 @@
-/// A NASA Mission-Roll-Frame name: `ISS069-E-12345` (digital), `STS098-312-20` (film roll).
+/// A NASA Mission-Roll-Frame name: `ISS069-E-12345` (digital), `AS11-40-5903` (film magazine),
+/// `STS41B-35-1601`, `ISS030-ESC-1234` (EarthKAM). The missions and their codes: `MissionCatalog`.
 public struct FrameName: Hashable, Sendable, Codable {
-    public enum Program: String, Sendable, Codable { case iss = "ISS", sts = "STS" }
-
-    public let program: Program
-    public let missionNumber: Int
+    public let program: MissionProgram
+    /// `ISS069`, `AS11`, `STS41B`: the mission code as NASA writes it in frame ids.
+    public let mission: String
     public let roll: String
     public let frame: Int
+    let missionTitle: String
+    let missionOrder: Int
+    let expedition: Int?
 
-    /// `ISS069`: the mission code as NASA writes it.
-    public var mission: String { program.rawValue + Self.threeDigits(missionNumber) }
     /// `ISS069-E-12345`: the canonical id, frame number without leading zeros.
     public var id: String { "\(mission)-\(roll)-\(frame)" }
     public var gallery: GalleryIdentity { GalleryIdentity(name: self) }
 
-    /// Parses a file name (with or without extension) in either of NASA's spellings:
-    /// `ISS069-E-12345.JPG` or the compact `iss069e012345.jpg`; shuttle `STS102-E-5223`;
-    /// film rolls `sts098-312-0020`.
+    /// Parses a file name (with or without extension) in any of NASA's spellings: dashed
+    /// `MISSION-ROLL-FRAME` (`ISS069-E-12345.JPG`, `as07-3-1545.jpg`, `41B-35-1601.jpg`) or the
+    /// compact `iss069e012345.jpg`.
     public init?(fileName: String) {
         let stem = fileName.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).first
             .map(String.init) ?? fileName
         let upper = Array(stem.uppercased().utf8)
-        guard upper.count >= 6,
-              let program = Program(rawValue: String(decoding: upper[0..<3], as: UTF8.self)),
-              let mission = Self.number(upper[3..<6]),
-              // No mission is numbered 0: "ISS000" would make an "Expedition 0" gallery.
-              mission > 0 else { return nil }
-        let rest = upper[6...]
-        if rest.first == UInt8(ascii: "-") {
-            let parts = rest.dropFirst().split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
-            guard parts.count == 2, !parts[0].isEmpty, parts[0].count <= 4,
-                  parts[0].allSatisfy(Self.isAlphanumeric),
-                  (1...7).contains(parts[1].count), let frame = Self.number(parts[1]) else { return nil }
-            self.init(program: program, missionNumber: mission,
-                      roll: String(decoding: parts[0], as: UTF8.self), frame: frame)
+        let parts = upper.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
+        if parts.count == 3 {
+            guard let mission = MissionCatalog.mission(code: parts[0]),
+                  !parts[1].isEmpty, parts[1].count <= 5, parts[1].allSatisfy(Self.isAlphanumeric),
+                  (1...7).contains(parts[2].count), let frame = MissionCatalog.number(parts[2]) else { return nil }
+            self.init(mission, roll: String(decoding: parts[1], as: UTF8.self), frame: frame)
+        } else if parts.count == 1, let (mission, roll, frame) = MissionCatalog.compact(upper) {
+            self.init(mission, roll: roll, frame: frame)
         } else {
-            // Compact form: one roll letter, then 5 to 7 frame digits.
-            guard let letter = rest.first, Self.isLetter(letter),
-                  (5...7).contains(rest.count - 1), let frame = Self.number(rest.dropFirst()) else { return nil }
-            self.init(program: program, missionNumber: mission,
-                      roll: String(UnicodeScalar(letter)), frame: frame)
+            return nil
         }
     }
 
-    public init(program: Program, missionNumber: Int, roll: String, frame: Int) {
-        self.program = program
-        self.missionNumber = missionNumber
+    init(_ mission: Mission, roll: String, frame: Int) {
+        program = mission.program
+        self.mission = mission.code
         self.roll = roll
         self.frame = frame
+        missionTitle = mission.title
+        missionOrder = mission.order
+        expedition = mission.expedition
     }
 
-    private static func number<S: Collection<UInt8>>(_ digits: S) -> Int? {
-        guard !digits.isEmpty, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
-        return digits.reduce(0) { $0 * 10 + Int($1 - 48) }
+    private static func isAlphanumeric(_ byte: UInt8) -> Bool { MissionCatalog.isLetter(byte) || MissionCatalog.isDigit(byte) }
+
+    // The catalog keeps each name as JSON. Only the code, roll and frame are stored; the rest is
+    // worked out again on reading, so titles follow the mission table. Names stored by earlier
+    // versions (`program` "ISS"/"STS" with `missionNumber`) read the same way.
+    enum CodingKeys: String, CodingKey { case mission, roll, frame, program, missionNumber }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let roll = try container.decode(String.self, forKey: .roll)
+        let frame = try container.decode(Int.self, forKey: .frame)
+        let code: String
+        if let stored = try container.decodeIfPresent(String.self, forKey: .mission) {
+            code = stored
+        } else {
+            let program = try container.decode(String.self, forKey: .program)
+            code = program + MissionCatalog.threeDigits(try container.decode(Int.self, forKey: .missionNumber))
+        }
+        guard let mission = MissionCatalog.mission(code: Array(code.utf8)) else {
+            throw DecodingError.dataCorruptedError(forKey: .mission, in: container, debugDescription: "\(code): not a mission code")
+        }
+        self.init(mission, roll: roll, frame: frame)
     }
 
-    private static func isLetter(_ byte: UInt8) -> Bool { byte >= 65 && byte <= 90 }
-    private static func isAlphanumeric(_ byte: UInt8) -> Bool { isLetter(byte) || (byte >= 48 && byte <= 57) }
-    static func threeDigits(_ value: Int) -> String {
-        let text = String(value)
-        return String(repeating: "0", count: max(0, 3 - text.count)) + text
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(mission, forKey: .mission)
+        try container.encode(roll, forKey: .roll)
+        try container.encode(frame, forKey: .frame)
     }
 }
 
@@ -68,30 +82,48 @@ public struct GalleryIdentity: Hashable, Sendable, Codable, Comparable {
     public let title: String
     public let mission: String?
     public let expedition: Int?
+    /// `ISS`, `Shuttle`, `Apollo`…; nil for galleries that are no mission.
+    public let program: String?
+    /// Sorts missions chronologically by program, then within it; nil for other galleries.
+    public let order: Int?
 
     public static let unassigned = GalleryIdentity(id: "unassigned", title: "Unassigned", mission: nil, expedition: nil)
 
-    init(id: String, title: String, mission: String?, expedition: Int?) {
+    init(id: String, title: String, mission: String?, expedition: Int?, program: String? = nil, order: Int? = nil) {
         self.id = id
         self.title = title
         self.mission = mission
         self.expedition = expedition
+        self.program = program
+        self.order = order
     }
 
     init(name: FrameName) {
-        let mission = name.mission
-        switch name.program {
-        case .iss:
-            self.init(id: mission.lowercased(), title: "Expedition \(name.missionNumber)",
-                      mission: mission, expedition: name.missionNumber)
-        case .sts:
-            self.init(id: mission.lowercased(), title: Self.shuttleTitle(name.missionNumber),
-                      mission: mission, expedition: nil)
-        }
+        self.init(id: name.mission.lowercased(), title: name.missionTitle, mission: name.mission,
+                  expedition: name.expedition, program: name.program.rawValue, order: name.missionOrder)
     }
 
     /// "STS-98": NASA writes shuttle flights without leading zeros (the id keeps them: `sts098`).
     static func shuttleTitle(_ number: Int) -> String { "STS-\(number)" }
 
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.id < rhs.id }
+    /// Identities stored by earlier versions have no `program` or `order`.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(id: try container.decode(String.self, forKey: .id),
+                  title: try container.decode(String.self, forKey: .title),
+                  mission: try container.decodeIfPresent(String.self, forKey: .mission),
+                  expedition: try container.decodeIfPresent(Int.self, forKey: .expedition),
+                  program: try container.decodeIfPresent(String.self, forKey: .program),
+                  order: try container.decodeIfPresent(Int.self, forKey: .order))
+    }
+
+    /// Missions chronologically, then every other gallery by id.
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        switch (lhs.order, rhs.order) {
+        case let (left?, right?) where left != right: return left < right
+        case (_?, nil): return true
+        case (nil, _?): return false
+        default: return lhs.id < rhs.id
+        }
+    }
 }
