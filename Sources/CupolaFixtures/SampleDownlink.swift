@@ -58,13 +58,14 @@ public enum SampleDownlink {
         // A shuttle mission and a film roll.
         frames.append(SampleFrame(fileName: "STS102-E-5223.JPG", width: 480, height: 320, orientation: 1,
                                   exif: nikon("NIKON D1", serial: "5001234", taken: "2001:03:10 06:30:00", subSeconds: nil)))
-        frames.append(SampleFrame(fileName: "sts098-312-0020.jpg", width: 480, height: 320, orientation: 1, exif: nil))
+        // Scans differ in size, so no two sample files hold the same bytes.
+        frames.append(SampleFrame(fileName: "sts098-312-0020.jpg", width: 464, height: 320, orientation: 1, exif: nil))
         // Film scans of older programs (no camera EXIF): an Apollo 11 magazine, Skylab 4, Gemini IV in
         // its `GEM04` spelling and a 1984 shuttle flight, STS-41-B.
         frames.append(SampleFrame(fileName: "AS11-40-5903.jpg", width: 480, height: 480, orientation: 1, exif: nil))
-        frames.append(SampleFrame(fileName: "SL4-143-4706.jpg", width: 480, height: 320, orientation: 1, exif: nil))
-        frames.append(SampleFrame(fileName: "GEM04-43-3550.jpg", width: 480, height: 320, orientation: 1, exif: nil))
-        frames.append(SampleFrame(fileName: "STS41B-35-1601.jpg", width: 480, height: 320, orientation: 1, exif: nil))
+        frames.append(SampleFrame(fileName: "SL4-143-4706.jpg", width: 448, height: 320, orientation: 1, exif: nil))
+        frames.append(SampleFrame(fileName: "GEM04-43-3550.jpg", width: 432, height: 320, orientation: 1, exif: nil))
+        frames.append(SampleFrame(fileName: "STS41B-35-1601.jpg", width: 416, height: 320, orientation: 1, exif: nil))
         // Not a NASA frame id: goes to `unassigned`.
         frames.append(SampleFrame(fileName: "crew-portrait.jpg", width: 320, height: 400, orientation: 1,
                                   exif: nikon("NIKON D6", serial: "7001001", taken: "2023:05:01 12:00:00")))
