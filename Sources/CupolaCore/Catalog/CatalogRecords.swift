@@ -101,3 +101,22 @@ public struct PageRecord: Sendable, Hashable {
     public var firstFrame: String
     public var lastFrame: String
 }
+
+extension CatalogFrame {
+    /// The frame filed under another gallery, id and rendition stem: rendition paths follow the
+    /// stem; the files themselves are the caller's to link or move.
+    func refiled(gallery: GalleryIdentity, name: FrameName?, id: String, stem newStem: String) -> CatalogFrame {
+        var moved = self
+        moved.gallery = gallery
+        moved.name = name
+        moved.id = id
+        moved.stem = newStem
+        moved.renditions = renditions.map { rendition in
+            var renamed = rendition
+            let oldPrefix = "\(rendition.name)/\(stem)"
+            renamed.path = "\(rendition.name)/\(newStem)" + rendition.path.dropFirst(oldPrefix.count)
+            return renamed
+        }
+        return moved
+    }
+}

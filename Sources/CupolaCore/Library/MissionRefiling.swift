@@ -25,17 +25,7 @@ enum MissionRefiling {
     /// The frame as its parsed name files it: same source, metadata and rendition records, with
     /// the new gallery, id and stem.
     static func refiled(_ frame: CatalogFrame, as name: FrameName, stem: String, layout: LibraryLayout) -> CatalogFrame {
-        var moved = frame
-        moved.gallery = name.gallery
-        moved.name = name
-        moved.id = name.id
-        moved.stem = stem
-        moved.renditions = frame.renditions.map { rendition in
-            var renamed = rendition
-            let oldPrefix = "\(rendition.name)/\(frame.stem)"
-            renamed.path = "\(rendition.name)/\(stem)" + rendition.path.dropFirst(oldPrefix.count)
-            return renamed
-        }
+        var moved = frame.refiled(gallery: name.gallery, name: name, id: name.id, stem: stem)
         if frame.source.original != nil {
             moved.source.original = layout.originalCopy(gallery: name.gallery.id, stem: stem,
                                                         sourceName: frame.source.path.lastComponent)

@@ -115,21 +115,11 @@ extension IngestPlanner {
         release(frame)
         let (name, gallery, id) = Self.identity(of: arrival)
         let stem = try claimStem(id, gallery: gallery.id, path: arrival.path, label: arrival.label)
-        var moved = frame
+        var moved = frame.refiled(gallery: gallery, name: name, id: id, stem: stem)
         moved.source.path = arrival.path
         moved.source.root = arrival.root
         moved.source.label = arrival.label
         moved.source.stat = arrival.stat
-        moved.gallery = gallery
-        moved.name = name
-        moved.id = id
-        moved.stem = stem
-        moved.renditions = frame.renditions.map { rendition in
-            var renamed = rendition
-            let oldPrefix = "\(rendition.name)/\(frame.stem)"
-            renamed.path = "\(rendition.name)/\(stem)" + rendition.path.dropFirst(oldPrefix.count)
-            return renamed
-        }
         moved.source.state = .ingested
         knownByRoot[frame.source.root]?[frame.source.path] = nil
         if knownByRoot[arrival.root] != nil { knownByRoot[arrival.root]?[arrival.path] = moved.source }
