@@ -4,9 +4,21 @@
 #include <math.h>
 #include <string.h>
 
+/* Sets up one operation class and keeps it: see cupola_vips_start. */
+static void *cupola_vips_class_ref(GType type, void *unused) {
+    (void) unused;
+    g_type_class_ref(type);
+    return NULL;
+}
+
 int cupola_vips_start(const char *argv0, int concurrency) {
     if (VIPS_INIT(argv0))
         return -1;
+    // Every operation class is set up now, on this one thread, rather than on first use by
+    // whichever workers get there together: with many pipelines in one process a libvips object
+    // was once freed against an argument table it did not match ("vips_object_free_argument:
+    // assertion failed"), and first use is where that table is filled in. A few milliseconds.
+    vips_type_map_all(g_type_from_name("VipsOperation"), cupola_vips_class_ref, NULL);
     // Only the loaders we mean to read; content sniffing would otherwise reach
     // ImageMagick, SVG, PDF and other untrusted parsers.
     vips_block_untrusted_set(TRUE);
