@@ -12,8 +12,7 @@ extension CatalogSchema {
             SELECT gallery, MIN(gallery_json) AS gallery_json, MIN(name_json) AS name_json FROM frame
             WHERE name_json IS NOT NULL GROUP BY gallery
             """)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
+        let encoder = SQLiteCatalog.encoder
         for row in rows {
             let gallery: String = row["gallery"]
             let stored = try JSONDecoder().decode(GalleryIdentity.self, from: Data((row["gallery_json"] as String).utf8))

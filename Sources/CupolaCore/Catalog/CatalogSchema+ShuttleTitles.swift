@@ -7,8 +7,7 @@ extension CatalogSchema {
     /// the next writing run republishes its manifest and the index with the new title.
     static func retitleShuttleGalleries(_ db: Database) throws {
         let rows = try Row.fetchAll(db, sql: "SELECT DISTINCT gallery, gallery_json FROM frame WHERE gallery LIKE 'sts%'")
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
+        let encoder = SQLiteCatalog.encoder
         for row in rows {
             let stored: String = row["gallery_json"]
             let identity = try JSONDecoder().decode(GalleryIdentity.self, from: Data(stored.utf8))

@@ -2,7 +2,9 @@ import Foundation
 import GRDB
 
 extension SQLiteCatalog {
-    private static let encoder: JSONEncoder = {
+    /// The one encoder for the catalog's JSON columns: sorted keys, so the same value always
+    /// gives the same text (migrations and page rows use it too).
+    static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return encoder

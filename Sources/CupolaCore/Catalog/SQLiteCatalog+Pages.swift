@@ -71,7 +71,7 @@ extension SQLiteCatalog {
                 try db.execute(sql: "DELETE FROM dirty_frame WHERE gallery = ?", arguments: [id])
                 try db.execute(sql: "DELETE FROM gallery_upgrade WHERE gallery = ?", arguments: [id])
                 if let identity {
-                    let json = String(decoding: try JSONEncoder.sortedKeys.encode(identity), as: UTF8.self)
+                    let json = String(decoding: try Self.encoder.encode(identity), as: UTF8.self)
                     try db.execute(sql: "INSERT OR REPLACE INTO published_gallery (gallery, identity_json) VALUES (?, ?)",
                                    arguments: [id, json])
                 } else {
@@ -121,14 +121,5 @@ extension SQLiteCatalog {
                 return Set(try paths.filter { try Int.fetchOne(statement, arguments: [$0, id]) != nil })
             }
         }
-    }
-}
-
-extension JSONEncoder {
-    /// Sorted keys: the same value always encodes to the same bytes.
-    static var sortedKeys: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return encoder
     }
 }

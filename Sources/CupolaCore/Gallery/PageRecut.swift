@@ -2,8 +2,9 @@ import Foundation
 
 /// Works out a gallery's pages again where its frames changed, reading only those stretches.
 ///
-/// Each changed order key falls in one published page (the last whose first key is not after it).
-/// From the start of such a page, frames are read in order and cut afresh (`PagePartition`) until a
+/// Each changed order key falls in one published page (the last whose first key is not after it;
+/// a new frame between two pages also reaches the next one).
+/// From just after the previous page's last frame, frames are read in order and cut afresh (`PagePartition`) until a
 /// new page ends exactly where an old page ended: from there on the frames and the cuts are the
 /// same as before. Pages that no change reached are neither read nor written. With no published
 /// pages, or no list of changes, the whole gallery is cut in one pass.
