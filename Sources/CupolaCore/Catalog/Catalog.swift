@@ -5,6 +5,8 @@
 public protocol Catalog: Sendable {
     /// Every source recorded under a SOURCE folder, keyed by path bytes.
     func sources(under root: FilePathBytes) throws(CatalogError) -> [FilePathBytes: SourceRecord]
+    /// The same files, only as much of each as telling "unchanged", "gone" or "moved" needs.
+    func knownFiles(under root: FilePathBytes) throws(CatalogError) -> [FilePathBytes: KnownFile]
     func source(at path: FilePathBytes) throws(CatalogError) -> SourceRecord?
     /// The frame made from the file at `path`, if it has one.
     func frame(at path: FilePathBytes) throws(CatalogError) -> CatalogFrame?
@@ -141,5 +143,11 @@ public enum CatalogError: Error, CustomStringConvertible, Sendable {
         case .io(let detail): return "catalog: \(detail)"
         case .diskFull(let path): return "\(path): disk full, catalog not updated"
         }
+    }
+}
+
+extension Catalog {
+    public func knownFiles(under root: FilePathBytes) throws(CatalogError) -> [FilePathBytes: KnownFile] {
+        try sources(under: root).mapValues(KnownFile.init)
     }
 }

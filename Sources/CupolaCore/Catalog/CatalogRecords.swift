@@ -16,6 +16,26 @@ public enum SourceState: String, Sendable, Codable {
 }
 
 /// What the catalog knows about one source file.
+/// What a run needs to know of every file under a SOURCE before it reads any: whether the file is
+/// as recorded, and whether its frame survives the file's loss. No strings: at 10^5 files a no-op
+/// run spent a tenth of its time loading whole records it then compared by stat alone.
+public struct KnownFile: Sendable, Hashable {
+    public var stat: FileStat
+    public var state: SourceState
+    /// The library keeps its own copy of the original (`--originals copy|move`).
+    public var keepsOriginal: Bool
+
+    public init(stat: FileStat, state: SourceState, keepsOriginal: Bool) {
+        self.stat = stat
+        self.state = state
+        self.keepsOriginal = keepsOriginal
+    }
+
+    public init(_ record: SourceRecord) {
+        self.init(stat: record.stat, state: record.state, keepsOriginal: record.original != nil)
+    }
+}
+
 public struct SourceRecord: Sendable, Hashable {
     public var path: FilePathBytes
     public var root: FilePathBytes

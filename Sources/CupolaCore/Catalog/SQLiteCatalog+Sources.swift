@@ -18,7 +18,7 @@ extension SQLiteCatalog {
             original: row.hasNull(atIndex: 9) ? nil : FilePathBytes(bytes: bytes(row, 9)))
     }
 
-    private static func bytes(_ row: Row, _ index: Int) -> [UInt8] {
+    static func bytes(_ row: Row, _ index: Int) -> [UInt8] {
         row.dataNoCopy(atIndex: index).map { [UInt8]($0) } ?? []
     }
 
@@ -33,6 +33,25 @@ extension SQLiteCatalog {
                 while let row = try rows.next() {
                     let record = Self.sourceRecord(row)
                     result[record.path] = record
+                }
+                return result
+            }
+        }
+    }
+
+    public func knownFiles(under root: FilePathBytes) throws(CatalogError) -> [FilePathBytes: KnownFile] {
+        try perform {
+            try queue.read { db in
+                let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM source WHERE root = ?", arguments: [Data(root.bytes)]) ?? 0
+                var result: [FilePathBytes: KnownFile] = [:]
+                result.reserveCapacity(count)
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT path, size, mtime_ns, inode, state, original IS NOT NULL FROM source WHERE root = ?
+                    """, arguments: [Data(root.bytes)])
+                while let row = try rows.next() {
+                    result[FilePathBytes(bytes: Self.bytes(row, 0))] = KnownFile(
+                        stat: FileStat(size: row[1], modifiedNanoseconds: row[2], inode: UInt64(bitPattern: row[3])),
+                        state: SourceState(rawValue: row[4]) ?? .failed, keepsOriginal: row[5])
                 }
                 return result
             }

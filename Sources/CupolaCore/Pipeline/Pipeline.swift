@@ -80,13 +80,11 @@ public final class Pipeline {
     /// Drops the frames of files a full scan of `source` did not see. Entries under a folder that
     /// could not be listed are kept: an unreadable folder is not a deleted one.
     public func removeVanished(under source: SourceFolder, _ result: BatchScanner.Result) throws {
-        let seen = result.paths
-        let known = try planner.known(under: source.path)
+        guard try !planner.sawEveryKnownFile(under: source.path, in: result.arrivals) else { return }
+        let seen = result.pathSet()
         // A frame whose original the library keeps a copy of stays when its source goes.
-        let gone = known.filter { $0.value.original == nil }.keys.filter { path in
-            !seen.contains(path) && !result.unreadableFolders.contains { folder in
-                path.bytes.starts(with: folder.path.bytes + [UInt8(ascii: "/")])
-            }
+        let gone = try planner.known(under: source.path).compactMap { path, file in
+            !file.keepsOriginal && !seen.contains(path) && !result.unreadableFolders.contains { path.isInside($0.path) } ? path : nil
         }
         for path in gone { planner.forget(path, under: source.path) }
         try removeVanished(gone.sorted())
