@@ -28,6 +28,8 @@ public protocol Catalog: Sendable {
     /// Up to `limit` frames of a gallery in order (`FrameOrder`), starting at `key` (or after it,
     /// when `after`); from the start when `key` is nil. Reads only those rows.
     func frames(inGallery id: String, from key: [UInt8]?, after: Bool, limit: Int) throws(CatalogError) -> [CatalogFrame]
+    /// The same stretch as `frames(inGallery:from:after:limit:)`, each frame as its page shows it.
+    func pageEntries(inGallery id: String, from key: [UInt8]?, after: Bool, limit: Int) throws(CatalogError) -> [PageEntry]
     /// The gallery's identity, as its first frame in order has it; nil when it has no frames.
     func galleryIdentity(_ id: String) throws(CatalogError) -> GalleryIdentity?
 
@@ -147,6 +149,12 @@ public enum CatalogError: Error, CustomStringConvertible, Sendable {
 }
 
 extension Catalog {
+    /// Made from the frames themselves, for a catalog that keeps no entries ready.
+    public func pageEntries(inGallery id: String, from key: [UInt8]?, after: Bool, limit: Int) throws(CatalogError) -> [PageEntry] {
+        let frames = try frames(inGallery: id, from: key, after: after, limit: limit)
+        do { return try frames.map(PageEntry.init) } catch { throw .io(detail: "\(error)") }
+    }
+
     public func knownFiles(under root: FilePathBytes) throws(CatalogError) -> [FilePathBytes: KnownFile] {
         try sources(under: root).mapValues(KnownFile.init)
     }

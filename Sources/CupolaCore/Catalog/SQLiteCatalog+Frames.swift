@@ -53,6 +53,9 @@ extension SQLiteCatalog {
             """, [id, frame.gallery.id, gallery, frame.id, name, frame.stem, frame.format,
                              frame.width, frame.height, frame.metadata.captured, metadata, Data(frame.orderKey)])
         for rendition in frame.renditions { try insert(rendition, of: id, in: db) }
+        // Last: the triggers clear the entry as the renditions go in.
+        try db.executeCached("UPDATE frame SET page_entry = ?, page_entry_format = ? WHERE source_id = ?",
+                             [try PageEntry.json(frame), PageEntry.format, id])
     }
 
     private static func insert(_ rendition: RenditionRecord, of sourceId: Int64, in db: Database) throws {

@@ -16,6 +16,47 @@ extension SQLiteCatalog {
         }
     }
 
+    /// Entries kept in the catalog; those missing (cleared by a change, from an older library, or
+    /// of another format) are made from the frames' columns and kept for next time.
+    public func pageEntries(inGallery id: String, from key: [UInt8]?, after: Bool, limit: Int) throws(CatalogError) -> [PageEntry] {
+        let (rows, missing) = try perform {
+            try queue.read { db in
+                let range = key == nil ? "" : "AND sort_key \(after ? ">" : ">=") ?"
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT sort_key, frame_id, captured, CASE WHEN page_entry_format = ? THEN page_entry END, source_id
+                    FROM frame WHERE gallery = ? \(range) ORDER BY sort_key LIMIT \(limit)
+                    """, arguments: key.map { [PageEntry.format, id, Data($0)] } ?? [PageEntry.format, id])
+                let missingIds = rows.filter { $0.hasNull(atIndex: 3) }.map { $0[4] as Int64 }.map(String.init).joined(separator: ",")
+                guard !missingIds.isEmpty else { return (rows, [Int64: CatalogFrame]()) }
+                let frames = try Self.frames(in: db, filter: "source.id IN (\(missingIds))", arguments: [], then: "ORDER BY source.id")
+                let ids = try Int64.fetchAll(db, sql: "SELECT id FROM source WHERE id IN (\(missingIds)) ORDER BY id")
+                return (rows, Dictionary(uniqueKeysWithValues: zip(ids, frames)))
+            }
+        }
+        var made: [Int64: Data] = [:]
+        do {
+            for (sourceId, frame) in missing { made[sourceId] = try PageEntry.json(frame) }
+        } catch {
+            throw .io(detail: "\(error)")
+        }
+        if !made.isEmpty { try keep(made) }
+        return rows.map { row in
+            PageEntry(key: [UInt8](row[0] as Data), id: row[1], captured: row[2],
+                      json: row.hasNull(atIndex: 3) ? made[row[4]] ?? Data() : row[3])
+        }
+    }
+
+    private func keep(_ entries: [Int64: Data]) throws(CatalogError) {
+        try perform {
+            try queue.write { db in
+                for (sourceId, json) in entries {
+                    try db.executeCached("UPDATE frame SET page_entry = ?, page_entry_format = ? WHERE source_id = ?",
+                                         [json, PageEntry.format, sourceId])
+                }
+            }
+        }
+    }
+
     public func galleryIdentity(_ id: String) throws(CatalogError) -> GalleryIdentity? {
         try perform {
             try queue.read { db in

@@ -45,7 +45,8 @@ struct GalleryManifest: Encodable {
 
 /// One page of a gallery's frames: `cupola.page/1`, each frame exactly as `cupola.gallery/1` had it.
 struct GalleryPage: Encodable {
-    let schema = "cupola.page/1"
+    static let schemaName = "cupola.page/1"
+    let schema = schemaName
     let gallery: String
     let frames: [ManifestFrame]
 
