@@ -60,8 +60,11 @@ extension Pipeline {
                 case .event(.scanned(let source, let result)):
                     noteSkipped(result.skipped)
                     noteUnreadable(result.unreadableFolders)
-                    try applyMoves(under: source, result)
-                    try removeVanished(under: source, result)
+                    // One pass tells whether any known file went unseen; usually none did.
+                    if try !planner.sawEveryKnownFile(under: source.path, in: result.arrivals) {
+                        try applyMoves(under: source, result)
+                        try removeVanished(under: source, result)
+                    }
                 case .event(.moved(let source, let from, let to)):
                     try followMove(in: source, from: from, to: to)
                 case .event(.removed(let source, let path)):

@@ -7,7 +7,6 @@ extension Pipeline {
     /// After a full scan: known frames whose files are gone, matched with unknown files holding
     /// the same bytes.
     func applyMoves(under source: SourceFolder, _ result: BatchScanner.Result) throws {
-        guard try !planner.sawEveryKnownFile(under: source.path, in: result.arrivals) else { return }
         let known = try planner.known(under: source.path)
         let seen = result.pathSet()
         let gonePaths = known.compactMap { path, file in

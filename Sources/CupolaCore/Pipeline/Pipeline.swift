@@ -80,7 +80,6 @@ public final class Pipeline {
     /// Drops the frames of files a full scan of `source` did not see. Entries under a folder that
     /// could not be listed are kept: an unreadable folder is not a deleted one.
     public func removeVanished(under source: SourceFolder, _ result: BatchScanner.Result) throws {
-        guard try !planner.sawEveryKnownFile(under: source.path, in: result.arrivals) else { return }
         let seen = result.pathSet()
         // A frame whose original the library keeps a copy of stays when its source goes.
         let gone = try planner.known(under: source.path).compactMap { path, file in
