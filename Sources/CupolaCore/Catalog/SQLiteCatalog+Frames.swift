@@ -18,14 +18,16 @@ extension SQLiteCatalog {
                 var retired: [CatalogFrame] = []
                 for change in changes {
                     switch change {
-                    case .commit(let frame): try Self.insert(frame, in: db)
+                    case .commit(let frame): retired += try Self.commit(frame, in: db)
                     case .refresh(let source): _ = try Self.upsert(source, in: db)
                     case .outcome(let source):
                         retired += try Self.frames(in: db, filter: "source.path = ?", arguments: [Data(source.path.bytes)])
+                        try Self.releasePairs(ofSourceAt: source.path, in: db)
                         let id = try Self.upsert(source, in: db)
                         try db.execute(sql: "DELETE FROM frame WHERE source_id = ?", arguments: [id])
                     case .remove(let path):
                         retired += try Self.frames(in: db, filter: "source.path = ?", arguments: [Data(path.bytes)])
+                        try Self.releasePairs(ofSourceAt: path, in: db)
                         try db.execute(sql: "DELETE FROM source WHERE path = ?", arguments: [Data(path.bytes)])
                     case .move(let from, let frame):
                         retired += try Self.move(from: from, to: frame, in: db)
@@ -168,6 +170,7 @@ extension SQLiteCatalog {
                     bytes: row["bytes"], width: row["width"], height: row["height"], sha256: row["sha256"]))
             }
         }
+        let companions = try self.companions(ofSourceIds: ids, in: db)
         let decoder = JSONDecoder()
         // A batch is nearly always one gallery: its identity is decoded once, not once a frame.
         var identities: [String: GalleryIdentity] = [:]
@@ -183,7 +186,8 @@ extension SQLiteCatalog {
                 id: row["frame_id"], stem: row["stem"], format: row["format"],
                 width: row["width"], height: row["height"],
                 metadata: try decoder.decode(FrameMetadata.self, from: Data((row["metadata_json"] as String).utf8)),
-                renditions: renditions[row["source_id"]] ?? [])
+                renditions: renditions[row["source_id"]] ?? [],
+                companions: companions[row["source_id"]] ?? [])
         }
     }
 
