@@ -21,7 +21,7 @@ struct RawHostileInputTests {
         #expect(problem?.reason == "too large (600×400, 0.24 megapixels, limit 0.1)", "\(summary.problems)")
     }
 
-    @Test("the time limit stops LibRaw inside a long demosaic, not only between its stages")
+    @Test("the time limit stops a LibRaw decode long before it would have finished, with a timed-out reason")
     func timeLimit() throws {
         let dng = try SyntheticRaw(width: 2400, height: 1600).dng()
         try dng.withBytes { buffer in
@@ -31,12 +31,13 @@ struct RawHostileInputTests {
             let whole = Date().timeIntervalSince(start)
             #expect(full.width == 2400 && full.height == 1600)
 
+            // Met inside LibRaw's unpacking (its cancel flag) or at the next stage boundary.
             let limited = Date()
             #expect(throws: ImagingError.timedOut(seconds: 0.05)) {
                 _ = try raw.decode(buffer, half: false, deadline: Date().addingTimeInterval(0.05), timeLimit: 0.05)
             }
             let stopped = Date().timeIntervalSince(limited)
-            #expect(stopped < whole / 2, "stopped after \(stopped) s; the whole decode takes \(whole) s")
+            #expect(stopped < whole / 4, "stopped after \(stopped) s; the whole decode takes \(whole) s")
         }
     }
 

@@ -95,7 +95,7 @@ struct RawOriginalTests {
             #expect(frame["format"] as? String == "nef")
             #expect(frame["width"] as? Int == 480 && frame["height"] as? Int == 320, "\(frame["id"] ?? "")")
             #expect((frame["camera"] as? [String: Any])?["model"] as? String == "NIKON D5")
-            #expect(frame["iso"] as? Int == 800)
+            #expect(frame["iso"] as? Int == 800, "\(frame["id"] ?? ""): \(frame)")
         }
     }
 
