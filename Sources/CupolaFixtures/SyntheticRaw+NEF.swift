@@ -1,10 +1,10 @@
 import Foundation
 
 extension SyntheticRaw {
-    /// The same picture laid out as a Nikon NEF is: IFD 0 names the camera and holds the embedded
-    /// JPEG preview (JPEGInterchangeFormat), the CFA data sits uncompressed in a SubIFD, with no
-    /// DNG tags, so LibRaw takes it through its Nikon path rather than its DNG one. Its colour
-    /// comes from LibRaw's own table for the model, not from the file.
+    /// The same picture laid out as a Nikon NEF is: IFD 0 names the camera and points at SubIFDs,
+    /// the embedded JPEG preview first (JPEGInterchangeFormat) and the CFA data, uncompressed, after
+    /// it; no DNG tags, so LibRaw takes it through its Nikon path rather than its DNG one. Its
+    /// colour comes from LibRaw's own table for the model, not from the file.
     public func nef() throws -> Data {
         let sensor = try sensor()
         var tiff = TIFFWriter()
@@ -13,7 +13,6 @@ extension SyntheticRaw {
         main.ascii(271, exif.make ?? "NIKON CORPORATION")
         main.ascii(272, exif.model ?? "NIKON D5")
         main.shorts(274, [UInt16(orientation)])
-        main.pointer(330, to: .ifd(1))
         main.pointer(34665, to: .ifd(2))
         var raw = TIFFWriter.IFD()
         raw.long(254, 0)
@@ -36,9 +35,16 @@ extension SyntheticRaw {
             tiff.ifds.append(Self.gpsIFD(gps))
         }
         if let preview = sensor.preview {
-            tiff.ifds[0].pointer(513, to: .block(tiff.blocks.count))
-            tiff.ifds[0].long(514, UInt32(preview.jpeg.count))
+            var jpeg = TIFFWriter.IFD()
+            jpeg.long(254, 1)
+            jpeg.shorts(259, [6])
+            jpeg.pointer(513, to: .block(tiff.blocks.count))
+            jpeg.long(514, UInt32(preview.jpeg.count))
+            tiff.ifds[0].pointers(330, to: [.ifd(tiff.ifds.count), .ifd(1)])
+            tiff.ifds.append(jpeg)
             tiff.blocks.append(preview.jpeg)
+        } else {
+            tiff.ifds[0].pointer(330, to: .ifd(1))
         }
         return tiff.write()
     }
