@@ -37,11 +37,12 @@ samples: build
 bench: deps
 	Scripts/bench.sh
 
-# libFuzzer + AddressSanitizer over the EXIF reader (Sources/CupolaCore/Metadata) and the C shim.
+# libFuzzer + AddressSanitizer over the EXIF reader (Sources/CupolaCore/Metadata) and the C shim's
+# JPEG and camera raw (LibRaw) paths. The raw seeds are DNGs made by the project's own fixture code.
 FUZZ_SECONDS ?= 600
 FUZZ_DIR     := .build/fuzz
-fuzz: deps
-	mkdir -p $(FUZZ_DIR)/corpus $(FUZZ_DIR)/jpeg-corpus
+fuzz: build
+	mkdir -p $(FUZZ_DIR)/corpus $(FUZZ_DIR)/jpeg-corpus $(FUZZ_DIR)/raw-corpus
 	python3 Fuzz/seeds.py Samples/downlink $(FUZZ_DIR)/corpus
 	cp Samples/downlink/*.[jJ][pP][gG] $(FUZZ_DIR)/jpeg-corpus/
 	clang -c -g -O1 -fsanitize=fuzzer-no-link,address $$(pkg-config --cflags vips libexif) \
@@ -53,9 +54,17 @@ fuzz: deps
 	clang -g -O1 -fsanitize=fuzzer,address $$(pkg-config --cflags vips libexif) -ISources/CCupolaShim/include \
 	  Fuzz/jpeg_fuzz.c Sources/CCupolaShim/jpeg.c Sources/CCupolaShim/imaging.c \
 	  $$(pkg-config --libs vips libexif libjpeg) -lm -o $(FUZZ_DIR)/jpeg-fuzz
+	$(CUPOLA) make-samples $(FUZZ_DIR)/raw-corpus --count 4 --size 96 --raw preview >/dev/null
+	$(CUPOLA) make-samples $(FUZZ_DIR)/raw-corpus --count 2 --size 64 --raw bare --expedition 69 >/dev/null
+	# LibRaw's pkg-config asks for OpenMP, whose header clang lacks; the library brings its own runtime.
+	clang++ -g -O1 -fsanitize=fuzzer,address $$(pkg-config --cflags vips libraw_r | sed 's/-fopenmp//g') -ISources/CCupolaShim/include \
+	  -x c Fuzz/raw_fuzz.c Sources/CCupolaShim/craw.c Sources/CCupolaShim/imaging.c -x c++ Sources/CCupolaShim/craw_cancel.cpp \
+	  $$(pkg-config --libs vips libraw_r | sed 's/-fopenmp//g') -lm -o $(FUZZ_DIR)/raw-fuzz
 	$(FUZZ_DIR)/exif-fuzz -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -rss_limit_mb=1024 $(FUZZ_DIR)/corpus
 	$(FUZZ_DIR)/jpeg-fuzz -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -rss_limit_mb=2048 -timeout=10 \
 	  $(FUZZ_DIR)/jpeg-corpus
+	$(FUZZ_DIR)/raw-fuzz -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -rss_limit_mb=2048 -timeout=20 \
+	  $(FUZZ_DIR)/raw-corpus
 
 clean:
 	rm -rf .build "$(LIBRARY)"

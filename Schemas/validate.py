@@ -86,6 +86,10 @@ def check_pages(manifest_path, manifest):
             if identity in seen:
                 problems.append(f"{page_path}: frame {frame['id']} ({frame['source']}) is in two pages")
             seen.add(identity)
+            originals = frame.get("originals")
+            if originals and (originals[0]["path"], originals[0]["format"], originals[0]["bytes"], originals[0]["sha256"]) != (
+                    frame["source"], frame["format"], frame["bytes"], frame["sha256"]):
+                problems.append(f"{page_path}: frame {frame['id']}: the first of its originals is not its source")
             key = order_key(frame)
             if previous is not None and key < previous:
                 problems.append(f"{page_path}: frame {frame['id']} is out of order")

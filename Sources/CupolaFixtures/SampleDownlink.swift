@@ -11,6 +11,20 @@ public struct SampleFrame: Sendable {
     public func jpeg() throws -> Data {
         try SyntheticImage.jpeg(width: width, height: height, exif: exif?.build(), orientation: orientation)
     }
+
+    /// The frame as a DNG with real CFA data, with a full-size embedded JPEG preview or without.
+    public func dng(preview: Bool) throws -> Data {
+        try SyntheticRaw(width: width, height: height, orientation: orientation,
+                         previewLongEdge: preview ? max(width, height) : nil, exif: exif ?? ExifBuilder()).dng()
+    }
+
+    /// A DNG of an existing picture (upright), with a full-size preview or without, and a Nikon's EXIF.
+    public static func dng(of picture: Data, preview: Bool) throws -> Data {
+        var raw = SyntheticRaw(width: 0, height: 0, exif: SampleDownlink.nikon("NIKON D5", serial: "2007934", taken: "2023:04:02 10:11:12"))
+        raw.picture = picture
+        raw.previewLongEdge = preview ? Int.max : nil
+        return try raw.dng()
+    }
 }
 
 /// The frames of `Samples/downlink`, chosen so that one ingest shows every path through the

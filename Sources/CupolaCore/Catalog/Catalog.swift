@@ -71,6 +71,8 @@ public protocol Catalog: Sendable {
 
     /// The database's own consistency check (every page): nil when whole, else what it found.
     func integrityProblem() throws(CatalogError) -> String?
+    /// Which of these frame ids name a frame with a companion original (a raw + JPEG pair).
+    func pairedFrameIds(among ids: [String]) throws(CatalogError) -> Set<String>
     /// Which file holds a rendition stem in a gallery, if any.
     func stemOwner(_ key: StemKey) throws(CatalogError) -> FilePathBytes?
 
@@ -80,7 +82,8 @@ public protocol Catalog: Sendable {
 
 /// One change to the catalog, applied in batches by `Catalog.apply`.
 public enum CatalogChange: Sendable {
-    /// An ingested frame and its renditions.
+    /// An ingested frame and its renditions. A camera raw and a JPEG with one frame id in one
+    /// gallery become one frame (the JPEG's), the raw its companion original, in either order.
     case commit(CatalogFrame)
     /// A rejected or failed source with its reason; any frame it had is removed.
     case outcome(SourceRecord)

@@ -95,6 +95,18 @@ public struct CatalogFrame: Sendable, Hashable {
     public var height: Int
     public var metadata: FrameMetadata
     public var renditions: [RenditionRecord]
+    /// The frame's other originals: a camera raw beside the JPEG the frame is shown from.
+    public var companions: [CompanionOriginal] = []
+}
+
+/// A second original of a frame (the raw file of a raw + JPEG pair): listed, not rendered.
+public struct CompanionOriginal: Sendable, Hashable {
+    public var path: FilePathBytes
+    public var root: FilePathBytes
+    public var label: String
+    public var format: String
+    public var bytes: Int64
+    public var sha256: String?
 }
 
 /// One gallery's totals, for the index and `status`.

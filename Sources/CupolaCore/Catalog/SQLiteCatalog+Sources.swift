@@ -132,6 +132,7 @@ extension SQLiteCatalog {
                     .map(Self.sourceRecord)
                 let retired = try Self.frames(in: db, filter: "source.state = 'isolated'", arguments: [])
                 try Self.markDirty(retired.map(\.gallery.id), in: db)
+                try Self.releasePairs(ofSourceIds: "SELECT id FROM source WHERE state = 'isolated'", in: db)
                 try db.execute(sql: "DELETE FROM frame WHERE source_id IN (SELECT id FROM source WHERE state = 'isolated')")
                 try db.execute(sql: "UPDATE source SET state = 'rejected', reason = 'crashed the decoder' WHERE state = 'isolated'")
                 try db.execute(sql: "UPDATE source SET state = 'suspect' WHERE state = 'processing'")

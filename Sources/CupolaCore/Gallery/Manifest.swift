@@ -103,9 +103,17 @@ struct ManifestFrame: Encodable {
         let bytes: Int
     }
 
+    /// One original file of the frame, for `originals`: the primary first, then a raw companion.
+    struct Original: Encodable {
+        let path: String
+        let format: String
+        let bytes: Int64
+        let sha256: String?
+    }
+
     enum CodingKeys: String, CodingKey {
         case id, mission, roll, frame, source, sha256, bytes, format, width, height, orientation, captured, capturedSource
-        case camera, lens, focalLength, fNumber, exposureTime, iso, gps, renditions, warnings
+        case camera, lens, focalLength, fNumber, exposureTime, iso, gps, renditions, warnings, originals
     }
 
     /// Absent values are written as `null`, so every frame has the same keys.
@@ -138,6 +146,12 @@ struct ManifestFrame: Encodable {
         })
         try container.encode(renditions, forKey: .renditions)
         if !metadata.warnings.isEmpty { try container.encode(metadata.warnings, forKey: .warnings) }
+        // Only frames with more than one original list them: `source` and its fields are the primary.
+        if !frame.companions.isEmpty {
+            let primary = Original(path: frame.source.label, format: frame.format, bytes: frame.source.stat.size, sha256: frame.source.sha256)
+            let others = frame.companions.map { Original(path: $0.label, format: $0.format, bytes: $0.bytes, sha256: $0.sha256) }
+            try container.encode([primary] + others, forKey: .originals)
+        }
     }
 }
 

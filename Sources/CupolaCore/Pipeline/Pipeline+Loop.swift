@@ -82,6 +82,15 @@ extension Pipeline {
                         try plan(again.restatted(), into: &queue)
                     }
                 }
+                while let released = releasedCompanions.popLast() {
+                    offered += 1
+                    if inFlight.contains(released.path) || queue.contains(released.path) {
+                        offeredAgain[released.path] = released
+                        advance()
+                    } else {
+                        try plan(released, into: &queue)
+                    }
+                }
                 if summary.stoppedEarly != nil { queue.removeAll() }
                 let room = configuration.workers - inFlight.count
                 if room > 0, !queue.isEmpty {
@@ -105,7 +114,9 @@ extension Pipeline {
             }
             try commitPending()
         }
-        summary.sharedIds = planner.sharedIds.keys.sorted().map {
+        // A raw and a JPEG of one id became one frame: no names were set apart for the reader.
+        let paired = try catalog.pairedFrameIds(among: planner.sharedIds.filter { $0.value.count == 2 }.map(\.key))
+        summary.sharedIds = planner.sharedIds.keys.sorted().filter { !paired.contains($0) }.map {
             RunSummary.SharedId(id: $0, files: planner.sharedIds[$0]!.sorted())
         }
     }

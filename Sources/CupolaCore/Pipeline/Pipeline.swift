@@ -33,6 +33,8 @@ public final class Pipeline {
     var touchedGalleries: Set<String> = []
     /// Rendition files of frames that left the catalog: removed once manifests no longer name them.
     private var retiredFiles: [(gallery: String, path: String)] = []
+    /// Raw originals whose JPEG left: offered to the planner again, to become frames of their own.
+    var releasedCompanions: [Arrival] = []
     /// Library copies of originals a move replaced: removed once the move is committed.
     var retiredOriginals: [FilePathBytes] = []
     /// Results not yet committed: written in batches, one transaction each.
@@ -107,6 +109,12 @@ public final class Pipeline {
         dirtyGalleries.insert(frame.gallery.id)
         touchedGalleries.insert(frame.gallery.id)
         retiredFiles += frame.renditions.map { (frame.gallery.id, $0.path) }
+        // The frame's raw companion, which the catalog forgot with it, becomes a frame of its own.
+        for companion in frame.companions where (try? catalog.source(at: companion.path)) == .some(nil) {
+            planner.forget(companion.path, under: companion.root)
+            guard let raw = try? lstatBytes(companion.path), case .regular = EntryKind(mode: raw.st_mode) else { continue }
+            releasedCompanions.append(Arrival(path: companion.path, root: companion.root, label: companion.label, stat: FileStat(raw)))
+        }
     }
 
     /// For a batch scan: files whose size, mtime and inode match what the catalog recorded are
