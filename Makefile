@@ -37,12 +37,14 @@ samples: build
 bench: deps
 	Scripts/bench.sh
 
-# libFuzzer + AddressSanitizer over the EXIF reader (Sources/CupolaCore/Metadata) and the C shim.
+# libFuzzer + AddressSanitizer over the EXIF reader (Sources/CupolaCore/Metadata) and the C shim,
+# the XMP and IPTC readers (same folder; XMP through FoundationXML) and the JPEG decoder.
 FUZZ_SECONDS ?= 600
 FUZZ_DIR     := .build/fuzz
 fuzz: deps
-	mkdir -p $(FUZZ_DIR)/corpus $(FUZZ_DIR)/jpeg-corpus
+	mkdir -p $(FUZZ_DIR)/corpus $(FUZZ_DIR)/jpeg-corpus $(FUZZ_DIR)/descriptive-corpus
 	python3 Fuzz/seeds.py Samples/downlink $(FUZZ_DIR)/corpus
+	python3 Fuzz/descriptive_seeds.py Samples/downlink $(FUZZ_DIR)/descriptive-corpus
 	cp Samples/downlink/*.[jJ][pP][gG] $(FUZZ_DIR)/jpeg-corpus/
 	clang -c -g -O1 -fsanitize=fuzzer-no-link,address $$(pkg-config --cflags vips libexif) \
 	  -ISources/CCupolaShim/include Sources/CCupolaShim/exif.c -o $(FUZZ_DIR)/shim.o
@@ -50,10 +52,16 @@ fuzz: deps
 	  -I Sources/CExif -I Fuzz/modules/CCupolaShim $$(pkg-config --cflags vips libexif | sed 's/-I/-Xcc -I/g; s/-pthread//g') \
 	  Sources/CupolaCore/Metadata/*.swift Fuzz/ExifFuzz.swift $(FUZZ_DIR)/shim.o \
 	  $$(pkg-config --libs vips libexif) -o $(FUZZ_DIR)/exif-fuzz
+	swiftc -g -O -sanitize=fuzzer,address -parse-as-library -module-name CupolaFuzz \
+	  -I Sources/CExif -I Fuzz/modules/CCupolaShim $$(pkg-config --cflags vips libexif | sed 's/-I/-Xcc -I/g; s/-pthread//g') \
+	  Sources/CupolaCore/Metadata/*.swift Fuzz/DescriptiveFuzz.swift $(FUZZ_DIR)/shim.o \
+	  $$(pkg-config --libs vips libexif) -o $(FUZZ_DIR)/descriptive-fuzz
 	clang -g -O1 -fsanitize=fuzzer,address $$(pkg-config --cflags vips libexif) -ISources/CCupolaShim/include \
 	  Fuzz/jpeg_fuzz.c Sources/CCupolaShim/jpeg.c Sources/CCupolaShim/imaging.c \
 	  $$(pkg-config --libs vips libexif libjpeg) -lm -o $(FUZZ_DIR)/jpeg-fuzz
 	$(FUZZ_DIR)/exif-fuzz -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -rss_limit_mb=1024 $(FUZZ_DIR)/corpus
+	$(FUZZ_DIR)/descriptive-fuzz -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -rss_limit_mb=1024 -timeout=10 \
+	  $(FUZZ_DIR)/descriptive-corpus
 	$(FUZZ_DIR)/jpeg-fuzz -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -rss_limit_mb=2048 -timeout=10 \
 	  $(FUZZ_DIR)/jpeg-corpus
 

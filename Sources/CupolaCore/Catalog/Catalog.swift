@@ -26,7 +26,14 @@ public protocol Catalog: Sendable {
     /// Up to `limit` frames of a gallery in order (`FrameOrder`), starting at `key` (or after it,
     /// when `after`); from the start when `key` is nil. Reads only those rows.
     func frames(inGallery id: String, from key: [UInt8]?, after: Bool, limit: Int) throws(CatalogError) -> [CatalogFrame]
-    /// The gallery's identity, as its first frame in order has it; nil when it has no frames.
+    /// Brings theme membership up to date: rules new, changed or gone since the last call look at
+    /// every frame's catalog row; frames added or changed since are matched against the others.
+    /// Marks the themes' changed places and galleries dirty, like any frame change. Decodes nothing.
+    func updateThemes(_ rules: [ThemeRule]) throws(CatalogError) -> ThemeUpdate
+    /// Themes that hold at least one frame.
+    func themeGalleries() throws(CatalogError) -> [String]
+    /// The gallery's identity, as its first frame in order has it (a theme's, as its rule names
+    /// it); nil when it has no frames.
     func galleryIdentity(_ id: String) throws(CatalogError) -> GalleryIdentity?
 
     /// The pages last published for a gallery, in order.

@@ -87,6 +87,10 @@ enum CatalogSchema {
         migrator.registerMigration("v10: missions of every program, with program and order") { db in
             try CatalogSchema.reidentifyMissionGalleries(db)
         }
+        // v11 is taken by another branch; each name is distinct, so both apply in either order.
+        migrator.registerMigration("v12: theme galleries") { db in
+            try ThemeMigration.apply(db)
+        }
         return migrator
     }
 }

@@ -97,7 +97,7 @@ struct PageRecut {
     }
 
     private mutating func finish(_ page: (frames: [CatalogFrame], keys: [[UInt8]]), emit: (Page) throws -> Void) throws {
-        let data = try GalleryPublisher.encoder.encode(GalleryPage(gallery: gallery, frames: page.frames.map(ManifestFrame.init)))
+        let data = try GalleryPublisher.encoder.encode(GalleryPage(gallery: gallery, frames: page.frames.map { ManifestFrame($0, listedIn: gallery) }))
             + Data("\n".utf8)
         let sha256 = Hashing.sha256(data)
         let range = CaptureRange(page.frames.map(\.metadata.captured))
