@@ -14,7 +14,13 @@ struct PagedLibraryTests {
         try queue.write { db in
             for trigger in ["frame_added", "frame_removed", "frame_changed", "rendition_added", "rendition_removed", "source_renamed"] {
                 try db.execute(sql: "DROP TRIGGER \(trigger)")
+                // Theme galleries came after pages: their triggers, tables and migration go too.
+                try db.execute(sql: "DROP TRIGGER theme_\(trigger)")
             }
+            try db.execute(sql: """
+                DROP TABLE theme_rule; DROP TABLE theme_member; DROP TABLE theme_pending;
+                DELETE FROM grdb_migrations WHERE identifier LIKE '%: theme galleries';
+                """)
             try db.execute(sql: """
                 DROP INDEX frame_order; DROP INDEX rendition_path;
                 DROP TABLE gallery_page; DROP TABLE published_gallery; DROP TABLE retired_page;

@@ -7,7 +7,9 @@ import FoundationXML
 /// `dc:description` (language alternatives: `x-default` first, else the first given), read with
 /// Foundation's XML parser (libxml2). A packet that declares a DTD or entities is refused before
 /// parsing (XMP never needs one, and entity expansion is how a small packet becomes a huge
-/// document), as is one larger than a JPEG segment can carry, or one the parser finds malformed.
+/// document), as is one larger than a JPEG segment can carry, one that is not UTF-8 (Foundation's
+/// parser was found by the fuzzer to trap on invalid UTF-8 in a name), or one the parser finds
+/// malformed.
 struct XMPPacket {
     var keywords: [String] = []
     var title: String?
@@ -25,6 +27,8 @@ struct XMPPacket {
 
     init(_ bytes: [UInt8]) throws(Refused) {
         guard bytes.count <= Self.maximumBytes else { throw Refused(reason: "\(bytes.count) bytes, over the \(Self.maximumBytes) a segment holds") }
+        // XMP in JPEG is UTF-8; FoundationXML traps on some invalid sequences libxml2 passes on.
+        guard String(validating: bytes, as: UTF8.self) != nil else { throw Refused(reason: "not UTF-8 text") }
         for declaration in ["<!DOCTYPE", "<!ENTITY"] where Self.contains(bytes, Array(declaration.utf8)) {
             throw Refused(reason: "it declares a DTD or entities")
         }
