@@ -140,6 +140,14 @@ struct DescriptiveMetadataTests {
         #expect(descriptive.warnings.first?.hasPrefix("XMP packet not read: ") == true)
     }
 
+    @Test("processing instructions are passed over, one without data too (Foundation's parser crashed on it)")
+    func instructionWithoutData() throws {
+        var packet = DescriptiveTags.xmpPacket(.init(keywords: ["kept"]))
+        packet.insert(contentsOf: Array("<?x?><?y ?>".utf8), at: packet.firstRange(of: Array("<x:xmpmeta".utf8))!.lowerBound)
+        #expect(try XMPPacket(packet).keywords == ["kept"])
+        #expect(throws: XMPPacket.Refused.self) { try XMPPacket(Array("<?x <x:xmpmeta xmlns:x=\"adobe:ns:meta/\"/>".utf8)) }
+    }
+
     @Test("a packet larger than a segment holds is refused before parsing")
     func hugePacket() {
         let packet = Array("<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">".utf8) + [UInt8](repeating: 0x20, count: 200_000) + Array("</x:xmpmeta>".utf8)

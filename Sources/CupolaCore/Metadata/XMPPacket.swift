@@ -34,8 +34,9 @@ struct XMPPacket {
         }
         // The packet wrapper's trailing padding and NULs are no part of the XML.
         let end = bytes.lastIndex(where: { $0 == UInt8(ascii: ">") }).map { $0 + 1 } ?? 0
+        let document = try Self.blankingInstructions(Array(bytes[..<end]))
         let reader = DublinCoreReader()
-        let parser = XMLParser(data: Data(bytes[..<end]))
+        let parser = XMLParser(data: Data(document))
         parser.shouldProcessNamespaces = true
         parser.shouldResolveExternalEntities = false
         parser.delegate = reader
@@ -47,6 +48,25 @@ struct XMPPacket {
         keywords = reader.keywords
         title = reader.title.chosen
         description = reader.caption.chosen
+    }
+
+    /// Processing instructions (the `<?xpacket …?>` wrapper, an XML declaration) carry nothing
+    /// read here, and Foundation's parser crashes on one without data (`<?x?>`: strlen of NULL,
+    /// found by `make fuzz`): each is overwritten with spaces before parsing, byte for byte.
+    private static func blankingInstructions(_ bytes: [UInt8]) throws(Refused) -> [UInt8] {
+        var document = bytes
+        var at = 0
+        while at + 1 < document.count {
+            guard document[at] == UInt8(ascii: "<"), document[at + 1] == UInt8(ascii: "?") else { at += 1; continue }
+            var close = at + 2
+            while close + 1 < document.count && !(document[close] == UInt8(ascii: "?") && document[close + 1] == UInt8(ascii: ">")) {
+                close += 1
+            }
+            guard close + 1 < document.count else { throw Refused(reason: "malformed XML (a processing instruction is not closed)") }
+            for index in at...(close + 1) { document[index] = UInt8(ascii: " ") }
+            at = close + 2
+        }
+        return document
     }
 
     private static func contains(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
