@@ -60,9 +60,10 @@ fuzz: deps
 	  Fuzz/jpeg_fuzz.c Sources/CCupolaShim/jpeg.c Sources/CCupolaShim/imaging.c \
 	  $$(pkg-config --libs vips libexif libjpeg) -lm -o $(FUZZ_DIR)/jpeg-fuzz
 	$(FUZZ_DIR)/exif-fuzz -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -rss_limit_mb=1024 $(FUZZ_DIR)/corpus
-	# detect_leaks=0: FoundationXML's libxml2 error callback leaks the CFString of each parser error
-	# (about 72 bytes; swift-corelibs-foundation, not our code), which LeakSanitizer stops on.
-	$(FUZZ_DIR)/descriptive-fuzz -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -rss_limit_mb=1024 -timeout=10 -detect_leaks=0 \
+	# No leak detection: FoundationXML's libxml2 error callback leaks the CFString of each parser
+	# error (about 72 bytes; swift-corelibs-foundation, not our code), which LeakSanitizer stops on
+	# (libFuzzer's own check, and ASan's at exit). A 600 s run found no other leak.
+	ASAN_OPTIONS=detect_leaks=0 $(FUZZ_DIR)/descriptive-fuzz -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -rss_limit_mb=1024 -timeout=10 -detect_leaks=0 \
 	  $(FUZZ_DIR)/descriptive-corpus
 	$(FUZZ_DIR)/jpeg-fuzz -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -rss_limit_mb=2048 -timeout=10 \
 	  $(FUZZ_DIR)/jpeg-corpus

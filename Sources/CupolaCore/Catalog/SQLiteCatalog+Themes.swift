@@ -50,7 +50,7 @@ extension SQLiteCatalog {
         }
         var after: [String: [Data: Int64]] = [:]
         let folded = rules.map(\.foldedKeywords)
-        try forEachFacts(in: db, pendingOnly: false) { sourceId, key, facts in
+        try forEachFacts(in: db, pendingOnly: false, for: rules) { sourceId, key, facts in
             for (index, rule) in rules.enumerated() where rule.matches(facts, keywords: folded[index]) {
                 after[rule.id, default: [:]][key] = sourceId
             }
@@ -74,7 +74,7 @@ extension SQLiteCatalog {
     private static func matchPending(_ rules: [ThemeRule], in db: Database, update: inout ThemeUpdate) throws {
         let folded = rules.map(\.foldedKeywords)
         var joins: [(String, Data, Int64)] = []
-        try forEachFacts(in: db, pendingOnly: true) { sourceId, key, facts in
+        try forEachFacts(in: db, pendingOnly: true, for: rules) { sourceId, key, facts in
             for (index, rule) in rules.enumerated() where rule.matches(facts, keywords: folded[index]) {
                 joins.append((rule.id, key, sourceId))
             }
@@ -96,19 +96,22 @@ extension SQLiteCatalog {
     }
 
     /// What the rules look at, straight from the columns: keywords and the name's roll and number
-    /// are picked out of their JSON by SQLite, so a frame without keywords costs no JSON decoding.
-    private static func forEachFacts(in db: Database, pendingOnly: Bool,
+    /// are picked out of their JSON by SQLite, so a frame without keywords costs no JSON decoding,
+    /// and what no rule asks for (paths, keywords) is not read at all.
+    private static func forEachFacts(in db: Database, pendingOnly: Bool, for rules: [ThemeRule],
                                      _ body: (Int64, Data, ThemeFacts) throws -> Void) throws {
+        let paths = rules.contains { !$0.folders.isEmpty }, keywords = rules.contains { !$0.keywords.isEmpty }
         let rows = try Row.fetchCursor(db, sql: """
             SELECT f.source_id, f.sort_key, f.gallery, json_extract(f.name_json, '$.roll'), json_extract(f.name_json, '$.frame'),
-                   s.path, s.root, f.captured, json_extract(f.metadata_json, '$.keywords')
+                   \(paths ? "s.path, s.root" : "NULL, NULL"), f.captured,
+                   \(keywords ? "json_extract(f.metadata_json, '$.keywords')" : "NULL")
             FROM frame f JOIN source s ON s.id = f.source_id
             \(pendingOnly ? "WHERE f.source_id IN (SELECT source_id FROM theme_pending)" : "")
             """)
         let decoder = JSONDecoder()
         while let row = try rows.next() {
             guard let key = row[1] as Data? else { continue }
-            let path = [UInt8](row[5] as Data), root = [UInt8](row[6] as Data)
+            let path = (row[5] as Data?).map { [UInt8]($0) } ?? [], root = (row[6] as Data?).map { [UInt8]($0) } ?? []
             let under = path.starts(with: root) ? path.dropFirst(root.count).drop(while: { $0 == UInt8(ascii: "/") }) : path[...]
             let keywords: [String] = try (row[8] as String?).map { try decoder.decode([String].self, from: Data($0.utf8)) } ?? []
             try body(row[0], key, ThemeFacts(gallery: row[2], roll: row[3], frameNumber: row[4],

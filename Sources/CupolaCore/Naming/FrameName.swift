@@ -113,6 +113,9 @@ public struct GalleryIdentity: Hashable, Sendable, Codable, Comparable {
 
     public var isTheme: Bool { kind == "theme" }
 
+    /// `kind` in `index.json`: "mission", "theme", or "other" (`unassigned`).
+    var indexKind: String { isTheme ? "theme" : program != nil ? "mission" : "other" }
+
     /// "STS-98": NASA writes shuttle flights without leading zeros (the id keeps them: `sts098`).
     static func shuttleTitle(_ number: Int) -> String { "STS-\(number)" }
 
