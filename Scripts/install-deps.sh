@@ -16,7 +16,7 @@ pkg-config --exists sqlite3 2>/dev/null || missing+=(libsqlite3-dev)
 command -v pkg-config >/dev/null || missing+=(pkg-config)
 command -v vipsthumbnail >/dev/null || missing+=(libvips-tools)
 command -v python3 >/dev/null || missing+=(python3)
-command -v exiftool >/dev/null || missing+=(libimage-exiftool-perl)  # reference reading of raw metadata
+command -v exiftool >/dev/null || missing+=(libimage-exiftool-perl)  # reference reading of raw metadata, XMP and IPTC
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   $sudo apt-get update -qq

@@ -24,12 +24,12 @@ struct PageEntryTests {
     @Test("a page joined from kept entries is byte for byte what the encoder writes for the same frames")
     func joinedPageEqualsEncoded() throws {
         let frames = Self.variedFrames()
-        let joined = try PageEntry.page(gallery: "iss070", entries: frames.map(PageEntry.init))
-        let encoded = try GalleryPublisher.encoder.encode(GalleryPage(gallery: "iss070", frames: frames.map(ManifestFrame.init)))
+        let joined = try PageEntry.page(gallery: "iss070", entries: frames.map { try PageEntry($0) })
+        let encoded = try GalleryPublisher.encoder.encode(GalleryPage(gallery: "iss070", frames: frames.map { ManifestFrame($0, listedIn: "iss070") }))
             + Data("\n".utf8)
         #expect(String(decoding: joined, as: UTF8.self) == String(decoding: encoded, as: UTF8.self))
         let single = try PageEntry.page(gallery: "sts41b", entries: [PageEntry(frames[0])])
-        #expect(single == (try GalleryPublisher.encoder.encode(GalleryPage(gallery: "sts41b", frames: [ManifestFrame(frame: frames[0])]))
+        #expect(single == (try GalleryPublisher.encoder.encode(GalleryPage(gallery: "sts41b", frames: [ManifestFrame(frames[0], listedIn: "iss070")]))
             + Data("\n".utf8)))
     }
 

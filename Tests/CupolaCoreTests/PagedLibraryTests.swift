@@ -14,11 +14,17 @@ struct PagedLibraryTests {
         try queue.write { db in
             for trigger in ["frame_added", "frame_removed", "frame_changed", "rendition_added", "rendition_removed", "source_renamed"] {
                 try db.execute(sql: "DROP TRIGGER \(trigger)")
+                // Theme galleries came after pages: their triggers, tables and migration go too.
+                try db.execute(sql: "DROP TRIGGER theme_\(trigger)")
             }
             // v11's companion triggers mark pages through `dirty_frame`: a library from before
             // pages had no companions either, nor kept page entries.
             try CatalogDowngrade.dropPageEntries(db)
             try db.execute(sql: "DROP TABLE companion; DELETE FROM grdb_migrations WHERE identifier LIKE 'v11:%'")
+            try db.execute(sql: """
+                DROP TABLE theme_rule; DROP TABLE theme_member; DROP TABLE theme_pending;
+                DELETE FROM grdb_migrations WHERE identifier LIKE '%: theme galleries';
+                """)
             try db.execute(sql: """
                 DROP INDEX frame_order; DROP INDEX rendition_path;
                 DROP TABLE gallery_page; DROP TABLE published_gallery; DROP TABLE retired_page;

@@ -30,7 +30,14 @@ public protocol Catalog: Sendable {
     func frames(inGallery id: String, from key: [UInt8]?, after: Bool, limit: Int) throws(CatalogError) -> [CatalogFrame]
     /// The same stretch as `frames(inGallery:from:after:limit:)`, each frame as its page shows it.
     func pageEntries(inGallery id: String, from key: [UInt8]?, after: Bool, limit: Int) throws(CatalogError) -> [PageEntry]
-    /// The gallery's identity, as its first frame in order has it; nil when it has no frames.
+    /// Brings theme membership up to date: rules new, changed or gone since the last call look at
+    /// every frame's catalog row; frames added or changed since are matched against the others.
+    /// Marks the themes' changed places and galleries dirty, like any frame change. Decodes nothing.
+    func updateThemes(_ rules: [ThemeRule]) throws(CatalogError) -> ThemeUpdate
+    /// Themes that hold at least one frame.
+    func themeGalleries() throws(CatalogError) -> [String]
+    /// The gallery's identity, as its first frame in order has it (a theme's, as its rule names
+    /// it); nil when it has no frames.
     func galleryIdentity(_ id: String) throws(CatalogError) -> GalleryIdentity?
 
     /// The pages last published for a gallery, in order.
@@ -155,7 +162,7 @@ extension Catalog {
     /// Made from the frames themselves, for a catalog that keeps no entries ready.
     public func pageEntries(inGallery id: String, from key: [UInt8]?, after: Bool, limit: Int) throws(CatalogError) -> [PageEntry] {
         let frames = try frames(inGallery: id, from: key, after: after, limit: limit)
-        do { return try frames.map(PageEntry.init) } catch { throw .io(detail: "\(error)") }
+        do { return try frames.map { try PageEntry($0, listedIn: id) } } catch { throw .io(detail: "\(error)") }
     }
 
     public func knownFiles(under root: FilePathBytes) throws(CatalogError) -> [FilePathBytes: KnownFile] {

@@ -90,6 +90,9 @@ enum CatalogSchema {
         migrator.registerMigration("v11: raw and JPEG originals of one frame") { db in
             try OriginalPairMigration.apply(db)
         }
+        migrator.registerMigration("v12: theme galleries") { db in
+            try ThemeMigration.apply(db)
+        }
         migrator.registerMigration("v14: frames' page entries kept ready") { db in
             try PageEntryMigration.apply(db)
         }

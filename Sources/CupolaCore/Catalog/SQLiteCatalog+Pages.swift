@@ -6,6 +6,7 @@ extension SQLiteCatalog {
     public func frames(inGallery id: String, from key: [UInt8]?, after: Bool, limit: Int) throws(CatalogError) -> [CatalogFrame] {
         try perform {
             try queue.read { db in
+                if try Self.isTheme(id, in: db) { return try Self.themeFrames(id, from: key, after: after, limit: limit, in: db) }
                 guard let key else {
                     return try Self.frames(in: db, filter: "frame.gallery = ?", arguments: [id],
                                            then: "ORDER BY frame.sort_key LIMIT \(limit)")
@@ -19,6 +20,11 @@ extension SQLiteCatalog {
     /// Entries kept in the catalog; those missing (cleared by a change, from an older library, or
     /// of another format) are made from the frames' columns and kept for next time.
     public func pageEntries(inGallery id: String, from key: [UInt8]?, after: Bool, limit: Int) throws(CatalogError) -> [PageEntry] {
+        // A theme shows frames of other galleries, each in a form of its own: made afresh.
+        if try perform({ try queue.read { db in try Self.isTheme(id, in: db) } }) {
+            let frames = try frames(inGallery: id, from: key, after: after, limit: limit)
+            do { return try frames.map { try PageEntry($0, listedIn: id) } } catch { throw .io(detail: "\(error)") }
+        }
         let (rows, missing) = try perform {
             try queue.read { db in
                 let range = key == nil ? "" : "AND sort_key \(after ? ">" : ">=") ?"
@@ -60,8 +66,9 @@ extension SQLiteCatalog {
     public func galleryIdentity(_ id: String) throws(CatalogError) -> GalleryIdentity? {
         try perform {
             try queue.read { db in
-                try String.fetchOne(db, sql: "SELECT gallery_json FROM frame WHERE gallery = ? ORDER BY sort_key LIMIT 1",
-                                    arguments: [id]).map { try JSONDecoder().decode(GalleryIdentity.self, from: Data($0.utf8)) }
+                if try Self.isTheme(id, in: db) { return try Self.themeIdentity(id, in: db) }
+                return try String.fetchOne(db, sql: "SELECT gallery_json FROM frame WHERE gallery = ? ORDER BY sort_key LIMIT 1",
+                                           arguments: [id]).map { try JSONDecoder().decode(GalleryIdentity.self, from: Data($0.utf8)) }
             }
         }
     }

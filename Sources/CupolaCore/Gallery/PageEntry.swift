@@ -19,8 +19,10 @@ public struct PageEntry: Sendable {
         self.json = json
     }
 
-    public init(_ frame: CatalogFrame) throws {
-        self.init(key: frame.orderKey, id: frame.id, captured: frame.metadata.captured, json: try Self.json(frame))
+    /// `listedIn`: the gallery whose page shows the frame, when not its own (a theme's).
+    public init(_ frame: CatalogFrame, listedIn gallery: String? = nil) throws {
+        self.init(key: frame.orderKey, id: frame.id, captured: frame.metadata.captured,
+                  json: try Self.json(frame, listedIn: gallery))
     }
 
     /// Bump when a frame's published form changes: entries kept under another format are made
@@ -30,8 +32,8 @@ public struct PageEntry: Sendable {
     /// Where a frame object sits in a page: inside the `frames` list of the page object.
     private static let indent = Array("    ".utf8)
 
-    public static func json(_ frame: CatalogFrame) throws -> Data {
-        let standalone = try GalleryPublisher.encoder.encode(ManifestFrame(frame: frame))
+    public static func json(_ frame: CatalogFrame, listedIn gallery: String? = nil) throws -> Data {
+        let standalone = try GalleryPublisher.encoder.encode(ManifestFrame(frame, listedIn: gallery ?? frame.gallery.id))
         var indented = Data(capacity: standalone.count + standalone.count / 8)
         indented.append(contentsOf: indent)
         for byte in standalone {

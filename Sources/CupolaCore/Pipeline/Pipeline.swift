@@ -211,6 +211,8 @@ public final class Pipeline {
         guard !configuration.dryRun else { return }
         try commitPending()
         let publisher = GalleryPublisher(layout: configuration.layout, catalog: catalog)
+        // Theme rules are applied from the catalog's rows (no file read) before galleries are chosen.
+        summary.themes = summary.themes + (try clock.measure(.catalog) { try catalog.updateThemes(configuration.settings.themes) })
         // Galleries a killed run changed but did not publish are in the catalog's dirty list.
         dirtyGalleries.formUnion(try catalog.dirtyGalleries())
         let report = try clock.measure(.manifest) { try publisher.publish(galleries: dirtyGalleries) }

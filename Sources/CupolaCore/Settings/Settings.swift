@@ -60,6 +60,9 @@ public struct Settings: Hashable, Sendable {
         didSet { renditions = renditions.map { $0.preferring(rawPreference) } }
     }
 
+    /// `[[theme]]` galleries, in the order the settings give them.
+    public var themes: [ThemeRule] = []
+
     public static let defaultRenditions = [
         RenditionSpec(name: "large", size: 2048, quality: 85),
         RenditionSpec(name: "medium", size: 1024, quality: 85),

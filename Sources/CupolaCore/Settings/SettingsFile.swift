@@ -15,7 +15,7 @@ public struct SettingsError: Error, CustomStringConvertible, Sendable {
 /// Reads `cupola.toml`. Every key is optional; an unknown key is an error naming it and its line,
 /// so a typo never silently falls back to a default.
 public enum SettingsFile {
-    static let topKeys: Set = ["timezone", "jobs", "limits", "rendition", "raw"]
+    static let topKeys: Set = ["timezone", "jobs", "limits", "rendition", "raw", "theme"]
     static let rawKeys: Set = ["prefer"]
     static let limitKeys: Set = ["max_megapixels", "frame_timeout_seconds"]
     static let renditionKeys: Set = ["name", "size", "format", "quality"]
@@ -74,6 +74,17 @@ public enum SettingsFile {
                     throw reader.error("prefer must be \"preview\", \"decode\" or \"auto\", not \"\(text)\"", key: "prefer")
                 }
                 settings.rawPreference = preference
+            }
+        }
+        if let value = table["theme"] {
+            guard let array = value.array else { throw reader.error("use [[theme]] tables", key: "theme") }
+            settings.themes = try array.map { (item) throws(SettingsError) in
+                guard let theme = item.table else { throw reader.error("use [[theme]] tables", key: "theme") }
+                return try reader.theme(theme)
+            }
+            var seen: Set<String> = []
+            for theme in settings.themes where !seen.insert(theme.id).inserted {
+                throw reader.error("theme \"\(theme.id)\" is defined twice", key: "id")
             }
         }
         return settings
