@@ -22,6 +22,7 @@ run: build
 	$(CUPOLA) ingest Samples/downlink --library "$(LIBRARY)" --config Samples/cupola.toml
 	@echo "galleries: $(LIBRARY)/galleries (index: $(LIBRARY)/galleries/index.json)"
 	@$(CUPOLA) status --library "$(LIBRARY)"
+	@echo "site: $(abspath $(LIBRARY))/site/index.html (open it in a browser)"
 
 # One test at a time: with all of them at once in one process, that process died once of SIGSEGV
 # under load (not reproduced since; see the closing note of issue 11/12). The suite takes longer.

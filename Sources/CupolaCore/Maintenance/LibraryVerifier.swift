@@ -149,6 +149,7 @@ extension LibraryVerifier {
         // Every page is re-cut and re-read: a missing or edited one is written again.
         let galleries = Set(try catalog.galleries().map(\.identity.id)).union(try catalog.dirtyGalleries())
         try GalleryPublisher(layout: layout, catalog: catalog).publish(galleries: galleries, checkPages: true)
+        if settings.site.enabled { try SitePublisher(layout: layout, baseURL: settings.site.baseURL).publish(galleries: nil) }
         try catalog.markClean(galleries)
         let remaining = try verify(deep: problems.contains { [.originalChanged, .originalMissing].contains($0.kind) })
         return RenditionRepair.explain(remaining, failures: summary.problems, filesOfFrame: filesOfFrame)

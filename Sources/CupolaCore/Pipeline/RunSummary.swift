@@ -72,6 +72,11 @@ public struct RunSummary: Codable, Sendable {
     /// Files written or removed under `galleries/` (pages, manifests, index) and the bytes written.
     public var galleryFilesWritten = 0
     public var galleryBytesWritten = 0
+    /// Files written or removed under `site/` (and `iiif/`) and the bytes written.
+    public var siteFilesWritten = 0
+    public var siteBytesWritten = 0
+    /// Why no IIIF documents were written, when the site was (no `[site] base_url`).
+    public var iiif: String?
     /// Why the run could not start or stopped with an error (usage, busy library, bad settings).
     public var error: String?
 
