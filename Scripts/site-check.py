@@ -87,32 +87,47 @@ THUMB_SHOWN = """
 return Array.from(document.querySelectorAll('#grid img')).some(i => i.complete && i.naturalWidth > 0)
 """
 
-# Scrolls each section of the grid from top to bottom a viewport at a time, waiting two frames
-# after each step, and reports the most img elements the document held at any step.
-SCROLL_ALL = """
-const done = arguments[arguments.length - 1];
+# Shows section arguments[0] of the grid and scrolls it from arguments[1] down, three viewports at
+# a time for at most arguments[2] steps, waiting two frames after each; reports the most img
+# elements the document held at any step and where it stopped (the browser is asked again and
+# again, so that no single call outlasts the WebDriver client's timeout).
+SCROLL_SOME = """
+const [section, from, limit, done] = arguments;
 const select = document.getElementById('section');
-const sections = Math.max(1, select.options.length);
-let most = document.images.length, steps = 0;
-const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+// Two animation frames, or half a second when the headless browser holds frames back.
+const frame = () => Promise.race([new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))),
+                                  new Promise(r => setTimeout(r, 500))]);
 (async () => {
-  for (let s = 0; s < sections; s++) {
-    if (select.options.length) { select.value = String(s); select.dispatchEvent(new Event('change')); }
-    await frame();
-    const end = document.documentElement.scrollHeight;
-    for (let y = 0; y <= end; y += window.innerHeight) {
-      window.scrollTo(0, y);
-      await frame();
-      most = Math.max(most, document.images.length);
-      steps++;
-    }
-    window.scrollTo(0, document.documentElement.scrollHeight);
+  if (from === 0 && select.options.length) { select.value = String(section); select.dispatchEvent(new Event('change')); }
+  await frame();
+  let most = document.images.length, y = from, steps = 0;
+  const end = document.documentElement.scrollHeight;
+  for (; y <= end && steps < limit; y += 3 * window.innerHeight, steps++) {
+    window.scrollTo(0, y);
     await frame();
     most = Math.max(most, document.images.length);
   }
-  done({most: most, steps: steps, sections: sections, scrollHeight: document.documentElement.scrollHeight});
+  if (y > end) {
+    window.scrollTo(0, end);
+    await frame();
+    most = Math.max(most, document.images.length);
+  }
+  done({most: most, next: y > end ? null : y, steps: steps, sections: Math.max(1, select.options.length),
+        scrollHeight: document.documentElement.scrollHeight});
 })();
 """
+
+
+def scroll_all(driver):
+    most, steps, section, sections, height = 0, 0, 0, 1, 0
+    while section < sections:
+        position = 0
+        while position is not None:
+            chunk = driver.execute_async_script(SCROLL_SOME, section, position, 10)
+            most, steps = max(most, chunk["most"]), steps + chunk["steps"]
+            sections, height, position = chunk["sections"], max(height, chunk["scrollHeight"]), chunk["next"]
+        section += 1
+    return {"most": most, "steps": steps, "sections": sections, "scrollHeight": height}
 
 
 def total_frames(driver):
@@ -128,8 +143,8 @@ def check_gallery(driver, site, args):
     result["imagesAtStart"] = driver.execute_script("return document.images.length")
     if args.screenshots:
         driver.save_screenshot(os.path.join(args.screenshots, "gallery.png"))
-    driver.set_script_timeout(600)
-    scrolled = driver.execute_async_script(SCROLL_ALL)
+    driver.set_script_timeout(100)
+    scrolled = scroll_all(driver)
     result.update(mostImages=scrolled["most"], scrollSteps=scrolled["steps"], sections=scrolled["sections"],
                   scrollHeight=scrolled["scrollHeight"])
     last = str(result["frames"] - 1)
