@@ -89,6 +89,9 @@ def main():
                         problems.append(f"{relative}: no service at {url}")
                 elif not os.path.isfile(os.path.join(root, urllib.parse.unquote(url[len(base):]))):
                     problems.append(f"{relative}: {url} names no file")
+    # A systematic fault repeats for every frame: the first few say it, the count says how often.
+    report["problemCount"] = len(problems)
+    report["problems"] = problems[:20]
     json.dump(report, sys.stdout)
     return 0
 

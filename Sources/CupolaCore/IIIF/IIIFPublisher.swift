@@ -156,11 +156,11 @@ struct IIIFPublisher {
             sizes.append(IIIF.Size(width: rendition.width, height: rendition.height))
             let ext = rendition.path.split(separator: ".").last.map(String.init) ?? "jpg"
             try link(folder.appending("full").appending("\(rendition.width),\(rendition.height)").appending("0"),
-                     name: "default.\(ext)", to: "../../../../../../galleries/\(gallery)/\(rendition.path)", report: &report)
+                     name: "default.\(ext)", to: "../../../../../../../galleries/\(gallery)/\(rendition.path)", report: &report)
         }
         let ext = largest.path.split(separator: ".").last.map(String.init) ?? "jpg"
         try link(folder.appending("full").appending("max").appending("0"), name: "default.\(ext)",
-                 to: "../../../../../../galleries/\(gallery)/\(largest.path)", report: &report)
+                 to: "../../../../../../../galleries/\(gallery)/\(largest.path)", report: &report)
         let info = IIIF.ImageInfo(id: id, width: largest.width, height: largest.height, sizes: sizes)
         try write(try Self.encoder.encode(info), to: folder.appending("info.json"), report: &report)
         return id
