@@ -47,10 +47,16 @@ enum SiteLibrary {
 
     /// Gives every rendition the catalog names a real file: one 256×171 JPEG, hard-linked.
     static func linkRenditions(_ frames: [CatalogFrame], in layout: LibraryLayout) throws {
-        let picture = layout.root.appending("picture.jpg").description
-        try SyntheticImage.jpeg(width: 256, height: 171).write(to: URL(fileURLWithPath: picture))
+        let jpeg = try SyntheticImage.jpeg(width: 256, height: 171)
+        var picture = "", links = 0
         for frame in frames {
             for rendition in frame.renditions {
+                // A file takes at most 65,000 hard links on ext4: a new copy every 50,000.
+                if links % 50_000 == 0 {
+                    picture = layout.root.appending("picture-\(links / 50_000).jpg").description
+                    try jpeg.write(to: URL(fileURLWithPath: picture))
+                }
+                links += 1
                 let file = layout.renditionFile(gallery: frame.gallery.id, relativePath: rendition.path).description
                 try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent,
                                                         withIntermediateDirectories: true)
