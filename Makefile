@@ -22,6 +22,7 @@ run: build
 	$(CUPOLA) ingest Samples/downlink --library "$(LIBRARY)" --config Samples/cupola.toml
 	@echo "galleries: $(LIBRARY)/galleries (index: $(LIBRARY)/galleries/index.json)"
 	@$(CUPOLA) status --library "$(LIBRARY)"
+	@echo "site: $(abspath $(LIBRARY))/site/index.html (open it in a browser)"
 
 # One test at a time, through a script that runs the suite a second time only when the test
 # process itself died of a signal (a known, rare libvips-side crash: docs/DESIGN-NOTES.md).

@@ -151,6 +151,7 @@ extension LibraryVerifier {
         let galleries = Set(try catalog.galleries().map(\.identity.id) + (try catalog.themeGalleries()))
             .union(try catalog.dirtyGalleries())
         try GalleryPublisher(layout: layout, catalog: catalog).publish(galleries: galleries, checkPages: true)
+        if settings.site.enabled { try SitePublisher(layout: layout, baseURL: settings.site.baseURL).publish(galleries: nil) }
         try catalog.markClean(galleries)
         let remaining = try verify(deep: problems.contains { [.originalChanged, .originalMissing].contains($0.kind) })
         return RenditionRepair.explain(remaining, failures: summary.problems, filesOfFrame: filesOfFrame)

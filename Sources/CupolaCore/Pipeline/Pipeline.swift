@@ -220,6 +220,13 @@ public final class Pipeline {
         summary.upgradedGalleries += report.upgraded
         summary.galleryFilesWritten += report.written.count
         summary.galleryBytesWritten += report.bytesWritten
+        if configuration.settings.site.enabled {
+            let publisher = SitePublisher(layout: configuration.layout, baseURL: configuration.settings.site.baseURL)
+            let site = try clock.measure(.manifest) { try publisher.publish(galleries: dirtyGalleries) }
+            summary.siteFilesWritten += site.written.count + site.removed.count
+            summary.siteBytesWritten += site.bytesWritten
+            if configuration.settings.site.baseURL == nil && !site.written.isEmpty { summary.iiif = SitePublisher.iiifSkipped }
+        }
         try removeRetiredFiles()
         onPublish?(dirtyGalleries.sorted())
         dirtyGalleries = []

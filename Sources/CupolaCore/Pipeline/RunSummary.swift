@@ -75,6 +75,11 @@ public struct RunSummary: Codable, Sendable {
     /// Theme membership this run worked out again (rules new, changed or removed; frames that
     /// joined or left a theme).
     public var themes = ThemeUpdate()
+    /// Files written or removed under `site/` (and `iiif/`) and the bytes written.
+    public var siteFilesWritten = 0
+    public var siteBytesWritten = 0
+    /// Why no IIIF documents were written, when the site was (no `[site] base_url`).
+    public var iiif: String?
     /// Why the run could not start or stopped with an error (usage, busy library, bad settings).
     public var error: String?
 

@@ -15,7 +15,8 @@ public struct SettingsError: Error, CustomStringConvertible, Sendable {
 /// Reads `cupola.toml`. Every key is optional; an unknown key is an error naming it and its line,
 /// so a typo never silently falls back to a default.
 public enum SettingsFile {
-    static let topKeys: Set = ["timezone", "jobs", "limits", "rendition", "raw", "theme"]
+    static let topKeys: Set = ["timezone", "jobs", "limits", "rendition", "raw", "theme", "site"]
+    static let siteKeys: Set = ["enabled", "base_url"]
     static let rawKeys: Set = ["prefer"]
     static let limitKeys: Set = ["max_megapixels", "frame_timeout_seconds"]
     static let renditionKeys: Set = ["name", "size", "format", "quality"]
@@ -85,6 +86,21 @@ public enum SettingsFile {
             var seen: Set<String> = []
             for theme in settings.themes where !seen.insert(theme.id).inserted {
                 throw reader.error("theme \"\(theme.id)\" is defined twice", key: "id")
+            }
+        }
+        if let value = table["site"] {
+            guard let site = value.table else { throw reader.error("[site] must be a table", key: "site") }
+            try reader.rejectUnknown(site, allowed: siteKeys, section: "site")
+            if let value = site["enabled"] {
+                guard let enabled = value.bool else { throw reader.error("enabled must be true or false", key: "enabled") }
+                settings.site.enabled = enabled
+            }
+            if let value = site["base_url"] {
+                let text = try reader.string(value, key: "base_url")
+                guard let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
+                    throw reader.error("base_url must be an absolute http or https URL, not \"\(text)\"", key: "base_url")
+                }
+                settings.site.baseURL = text.hasSuffix("/") ? text : text + "/"
             }
         }
         return settings

@@ -60,6 +60,12 @@ public enum AtomicFile {
         knownFolders.withLock { _ = $0.insert(folder) }
     }
 
+    /// `makeFolder` without the cache, for outputs a person may delete while a watcher runs (the
+    /// site can be removed and is written again).
+    public static func makeFolderChecked(_ folder: FilePathBytes) throws {
+        try makeFolderUncached(folder)
+    }
+
     private static func makeFolderUncached(_ folder: FilePathBytes) throws {
         var raw = stat()
         if folder.withCString({ lstat($0, &raw) }) == 0 {
