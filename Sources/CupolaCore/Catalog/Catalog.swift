@@ -3,9 +3,8 @@
 /// SQLite is the embedded implementation; a shared PostgreSQL catalog is planned, so the pipeline
 /// sees only this protocol and no SQL.
 public protocol Catalog: Sendable {
-    /// Every source recorded under a SOURCE folder, keyed by path bytes.
-    func sources(under root: FilePathBytes) throws(CatalogError) -> [FilePathBytes: SourceRecord]
-    /// The same files, only as much of each as telling "unchanged", "gone" or "moved" needs.
+    /// Every file recorded under a SOURCE folder, keyed by path bytes: only as much of each as
+    /// telling "unchanged", "gone" or "moved" needs (`source(at:)` reads a whole record).
     func knownFiles(under root: FilePathBytes) throws(CatalogError) -> [FilePathBytes: KnownFile]
     func source(at path: FilePathBytes) throws(CatalogError) -> SourceRecord?
     /// The frame made from the file at `path`, if it has one.
@@ -159,13 +158,10 @@ public enum CatalogError: Error, CustomStringConvertible, Sendable {
 }
 
 extension Catalog {
-    /// Made from the frames themselves, for a catalog that keeps no entries ready.
-    public func pageEntries(inGallery id: String, from key: [UInt8]?, after: Bool, limit: Int) throws(CatalogError) -> [PageEntry] {
+    /// Page entries made from the frames themselves, for what keeps none ready (a theme's pages).
+    public func freshPageEntries(inGallery id: String, from key: [UInt8]?, after: Bool, limit: Int) throws(CatalogError) -> [PageEntry] {
         let frames = try frames(inGallery: id, from: key, after: after, limit: limit)
         do { return try frames.map { try PageEntry($0, listedIn: id) } } catch { throw .io(detail: "\(error)") }
     }
 
-    public func knownFiles(under root: FilePathBytes) throws(CatalogError) -> [FilePathBytes: KnownFile] {
-        try sources(under: root).mapValues(KnownFile.init)
-    }
 }

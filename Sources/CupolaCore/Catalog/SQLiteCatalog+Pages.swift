@@ -22,8 +22,7 @@ extension SQLiteCatalog {
     public func pageEntries(inGallery id: String, from key: [UInt8]?, after: Bool, limit: Int) throws(CatalogError) -> [PageEntry] {
         // A theme shows frames of other galleries, each in a form of its own: made afresh.
         if try perform({ try queue.read { db in try Self.isTheme(id, in: db) } }) {
-            let frames = try frames(inGallery: id, from: key, after: after, limit: limit)
-            do { return try frames.map { try PageEntry($0, listedIn: id) } } catch { throw .io(detail: "\(error)") }
+            return try freshPageEntries(inGallery: id, from: key, after: after, limit: limit)
         }
         let (rows, missing) = try perform {
             try queue.read { db in
@@ -32,11 +31,12 @@ extension SQLiteCatalog {
                     SELECT sort_key, frame_id, captured, CASE WHEN page_entry_format = ? THEN page_entry END, source_id
                     FROM frame WHERE gallery = ? \(range) ORDER BY sort_key LIMIT \(limit)
                     """, arguments: key.map { [PageEntry.format, id, Data($0)] } ?? [PageEntry.format, id])
-                let missingIds = rows.filter { $0.hasNull(atIndex: 3) }.map { $0[4] as Int64 }.map(String.init).joined(separator: ",")
+                // Read in source-id order, so the frames line up with the sorted ids.
+                let missingIds = rows.filter { $0.hasNull(atIndex: 3) }.map { $0[4] as Int64 }.sorted()
                 guard !missingIds.isEmpty else { return (rows, [Int64: CatalogFrame]()) }
-                let frames = try Self.frames(in: db, filter: "source.id IN (\(missingIds))", arguments: [], then: "ORDER BY source.id")
-                let ids = try Int64.fetchAll(db, sql: "SELECT id FROM source WHERE id IN (\(missingIds)) ORDER BY id")
-                return (rows, Dictionary(uniqueKeysWithValues: zip(ids, frames)))
+                let frames = try Self.frames(in: db, filter: "source.id IN (\(missingIds.map(String.init).joined(separator: ",")))",
+                                             arguments: [], then: "ORDER BY source.id")
+                return (rows, Dictionary(uniqueKeysWithValues: zip(missingIds, frames)))
             }
         }
         var made: [Int64: Data] = [:]

@@ -22,23 +22,6 @@ extension SQLiteCatalog {
         row.dataNoCopy(atIndex: index).map { [UInt8]($0) } ?? []
     }
 
-    public func sources(under root: FilePathBytes) throws(CatalogError) -> [FilePathBytes: SourceRecord] {
-        try perform {
-            try queue.read { db in
-                let rows = try Row.fetchCursor(db, sql: "SELECT \(Self.sourceColumns) FROM source WHERE root = ?",
-                                               arguments: [Data(root.bytes)])
-                var result: [FilePathBytes: SourceRecord] = [:]
-                result.reserveCapacity(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM source WHERE root = ?",
-                                                        arguments: [Data(root.bytes)]) ?? 0)
-                while let row = try rows.next() {
-                    let record = Self.sourceRecord(row)
-                    result[record.path] = record
-                }
-                return result
-            }
-        }
-    }
-
     public func knownFiles(under root: FilePathBytes) throws(CatalogError) -> [FilePathBytes: KnownFile] {
         try perform {
             try queue.read { db in

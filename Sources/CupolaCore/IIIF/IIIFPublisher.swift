@@ -195,9 +195,8 @@ struct IIIFPublisher {
 
     private func write(_ data: Data, to file: FilePathBytes, report: inout SitePublisher.Report) throws {
         let data = data + Data("\n".utf8)
-        if let existing = FileManager.default.contents(atPath: file.description), existing == data { return }
         try AtomicFile.makeFolderChecked(file.parent)
-        try AtomicFile.write(data, to: file, durable: false)
+        guard try AtomicFile.writeIfChanged(data, to: file, durable: false) else { return }
         report.written.append(file)
         report.bytesWritten += data.count
     }

@@ -5,36 +5,27 @@ import Foundation
 enum HTMLText {
     /// Text for an element's content or a quoted attribute value.
     static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text.unicodeScalars {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(character)
-            }
-        }
-        return out
+        replacing(text, htmlEntities)
     }
+
+    private static let htmlEntities: [Unicode.Scalar: String] = ["&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;"]
 
     /// JSON that may sit inside a `<script>` element: `<`, `>` and `&` become `\u003c`… so that
     /// no string can close the element, and U+2028/2029 are escaped for older JavaScript parsers.
     /// Outside strings JSON has none of these characters, so replacing them everywhere is safe.
     static func scriptSafe(_ json: String) -> String {
+        replacing(json, scriptEscapes)
+    }
+
+    private static let scriptEscapes: [Unicode.Scalar: String] = [
+        "<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u{2028}": "\\u2028", "\u{2029}": "\\u2029",
+    ]
+
+    private static func replacing(_ text: String, _ table: [Unicode.Scalar: String]) -> String {
         var out = ""
-        out.reserveCapacity(json.utf8.count)
-        for character in json.unicodeScalars {
-            switch character {
-            case "<": out += "\\u003c"
-            case ">": out += "\\u003e"
-            case "&": out += "\\u0026"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default: out.unicodeScalars.append(character)
-            }
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            if let replacement = table[scalar] { out += replacement } else { out.unicodeScalars.append(scalar) }
         }
         return out
     }

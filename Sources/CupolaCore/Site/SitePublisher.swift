@@ -160,8 +160,7 @@ public struct SitePublisher: Sendable {
     }
 
     private func write(_ data: Data, to file: FilePathBytes, report: inout Report) throws {
-        if let existing = FileManager.default.contents(atPath: file.description), existing == data { return }
-        try AtomicFile.write(data, to: file)
+        guard try AtomicFile.writeIfChanged(data, to: file) else { return }
         report.written.append(file)
         report.bytesWritten += data.count
     }

@@ -66,76 +66,55 @@ enum SiteLibrary {
     }
 
     /// Every file under `site/`, by path relative to it.
-    static func files(_ library: SyntheticCatalog) throws -> [String: Data] {
-        let root = library.folder.url.appendingPathComponent("site")
-        var files: [String: Data] = [:]
-        for case let relative as String in FileManager.default.enumerator(atPath: root.path) ?? NSEnumerator() {
-            var isFolder: ObjCBool = false
-            let url = root.appendingPathComponent(relative)
-            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue {
-                files[relative] = try Data(contentsOf: url)
-            }
-        }
-        return files
-    }
+    static func files(_ library: SyntheticCatalog) throws -> [String: Data] { try library.files(under: "site") }
 }
 
 /// Runs `Scripts/site-check.py` (headless Chromium through selenium) over a built site.
 enum SiteBrowser {
-    static let isAvailable: Bool = {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import selenium, shutil, sys; sys.exit(0 if shutil.which('chromium') and shutil.which('chromedriver') else 1)"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
-    }()
+    static let isAvailable = PythonScript.succeeds(
+        "import selenium, shutil, sys; sys.exit(0 if shutil.which('chromium') and shutil.which('chromedriver') else 1)")
 
     struct Failure: Error, CustomStringConvertible { let description: String }
 
     static func check(site: String, checks: [String], gallery: String? = nil, frame: String? = nil,
                       screenshots: String? = nil) throws -> [String: Any] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        var arguments = ["python3", Corpus.repository.appendingPathComponent("Scripts/site-check.py").path, site,
-                         "--checks", checks.joined(separator: ",")]
+        var arguments = [site, "--checks", checks.joined(separator: ",")]
         if let gallery { arguments += ["--gallery", gallery] }
         if let frame { arguments += ["--frame", frame] }
         if let screenshots { arguments += ["--screenshots", screenshots] }
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, let object = try? JSONSerialization.jsonObject(with: output) as? [String: Any] else {
-            throw Failure(description: "site-check.py exited \(process.terminationStatus): \(String(decoding: errors, as: UTF8.self))")
-        }
-        return object
+        return try PythonScript.json("Scripts/site-check.py", arguments)
     }
 }
 
 /// Runs `Scripts/iiif-check.py`: every IIIF document validated with the iiif-prezi3 package.
 enum IIIFCheck {
-    static let isAvailable: Bool = {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import iiif_prezi3"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
-    }()
+    static let isAvailable = PythonScript.succeeds("import iiif_prezi3")
 
     static func run(library: String, baseURL: String) throws -> [String: Any] {
+        try PythonScript.json("Scripts/iiif-check.py", [library, baseURL])
+    }
+}
+
+/// The project's Python check scripts, run by `python3`.
+enum PythonScript {
+    /// Whether `python3 -c code` exits 0 (a module is importable, a tool is on the path).
+    static func succeeds(_ code: String) -> Bool {
+        (try? run(["-c", code]).status) == 0
+    }
+
+    /// The JSON object a script in the repository prints; its stderr in the error when it fails.
+    static func json(_ script: String, _ arguments: [String]) throws -> [String: Any] {
+        let result = try run([Corpus.repository.appendingPathComponent(script).path] + arguments)
+        guard result.status == 0, let object = try? JSONSerialization.jsonObject(with: result.stdout) as? [String: Any] else {
+            throw SiteBrowser.Failure(description: "\(script) exited \(result.status): \(String(decoding: result.stderr, as: UTF8.self))")
+        }
+        return object
+    }
+
+    static func run(_ arguments: [String]) throws -> (status: Int32, stdout: Data, stderr: Data) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Corpus.repository.appendingPathComponent("Scripts/iiif-check.py").path, library, baseURL]
+        process.arguments = ["python3"] + arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -143,9 +122,6 @@ enum IIIFCheck {
         let output = out.fileHandleForReading.readDataToEndOfFile()
         let errors = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        guard process.terminationStatus == 0, let object = try? JSONSerialization.jsonObject(with: output) as? [String: Any] else {
-            throw SiteBrowser.Failure(description: "iiif-check.py exited \(process.terminationStatus): \(String(decoding: errors, as: UTF8.self))")
-        }
-        return object
+        return (process.terminationStatus, output, errors)
     }
 }

@@ -43,8 +43,11 @@ final class SyntheticCatalog {
     }
 
     /// Every file under `galleries/`, by relative path.
-    func publishedFiles() throws -> [String: Data] {
-        let root = folder.url.appendingPathComponent("galleries")
+    func publishedFiles() throws -> [String: Data] { try files(under: "galleries") }
+
+    /// Every file under a folder of the library, by path relative to it.
+    func files(under folder: String) throws -> [String: Data] {
+        let root = self.folder.url.appendingPathComponent(folder)
         var files: [String: Data] = [:]
         for case let relative as String in FileManager.default.enumerator(atPath: root.path) ?? NSEnumerator() {
             var isFolder: ObjCBool = false
