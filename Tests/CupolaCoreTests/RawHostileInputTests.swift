@@ -23,13 +23,16 @@ struct RawHostileInputTests {
 
     @Test("the time limit stops a LibRaw decode long before it would have finished, with a timed-out reason")
     func timeLimit() throws {
-        let dng = try SyntheticRaw(width: 2400, height: 1600).dng()
+        // Large enough that the whole decode dwarfs the stop's granularity (a stage, or the cancel
+        // flag's check inside unpacking) even on a loaded machine: at 2400×1600 the margin was
+        // 0.54 s against 0.14 s, and a busy run crossed it.
+        let dng = try SyntheticRaw(width: 4800, height: 3200).dng()
         try dng.withBytes { buffer in
             let raw = try #require(RawOriginal.identify(buffer))
             let start = Date()
             let full = try raw.decode(buffer, half: false, deadline: .distantFuture, timeLimit: .infinity)
             let whole = Date().timeIntervalSince(start)
-            #expect(full.width == 2400 && full.height == 1600)
+            #expect(full.width == 4800 && full.height == 3200)
 
             // Met inside LibRaw's unpacking (its cancel flag) or at the next stage boundary.
             let limited = Date()
