@@ -69,8 +69,9 @@ public enum SyntheticImage {
     }
 
     private static func errorText() -> String {
-        let text = String(cString: vips_error_buffer())
-        vips_error_clear()
+        guard let copy = vips_error_buffer_copy() else { return "" }
+        defer { g_free(copy) }
+        let text = String(cString: copy)
         return text
     }
 }

@@ -196,8 +196,9 @@ public struct SyntheticRaw {
     }
 
     private static func failure() -> SyntheticImage.Failure {
-        let text = String(cString: vips_error_buffer())
-        vips_error_clear()
+        guard let copy = vips_error_buffer_copy() else { return .vips("") }
+        defer { g_free(copy) }
+        let text = String(cString: copy)
         return .vips(text)
     }
 }

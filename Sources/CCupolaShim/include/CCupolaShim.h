@@ -111,8 +111,13 @@ int cupola_vips_jpegsave_keep(VipsImage *in, int quality, void **buf, size_t *le
 
 /// Makes a crash (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP) create the file at `path`
 /// before the process dies, so the next run can tell a crash in a C library from a kill from
-/// outside (SIGKILL cannot be caught and leaves no marker). Signal handlers must be C.
+/// outside (SIGKILL cannot be caught and leaves no marker). The signal then goes on to the handler
+/// installed before (the Swift runtime's backtracer prints where it happened). Signal handlers
+/// must be C.
 int cupola_install_crash_marker(const char *path);
+/// Dies of SIGSEGV by writing through a bad address: the crash-recovery tests' stand-in for a
+/// broken decoder (`CUPOLA_CRASH_DRILL`).
+void cupola_crash_drill(void);
 
 /// Gives memory freed by the process back to the system (glibc's malloc_trim, not visible to Swift).
 void cupola_release_free_memory(void);

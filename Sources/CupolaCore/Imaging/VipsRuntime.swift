@@ -24,11 +24,14 @@ public enum VipsRuntime {
 
     /// Reads and clears libvips' error buffer. It is process-wide, so under concurrency a message
     /// may belong to another worker: it is kept as diagnostic text, never used for decisions alone.
+    /// Copied and cleared in one step under libvips' lock: reading the buffer in place raced with
+    /// another worker writing its error into it.
     static func takeErrorText() -> String {
-        let text = String(cString: vips_error_buffer())
+        guard let copy = vips_error_buffer_copy() else { return "" }
+        defer { g_free(copy) }
+        let text = String(cString: copy)
             .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }
-        vips_error_clear()
         var unique: [String] = []
         for line in text where !unique.contains(line) { unique.append(line) }
         return unique.joined(separator: "; ")
