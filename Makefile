@@ -24,8 +24,8 @@ run: build
 	@$(CUPOLA) status --library "$(LIBRARY)"
 	@echo "site: $(abspath $(LIBRARY))/site/index.html (open it in a browser)"
 
-# One test at a time, through a script that runs the suite a second time only when the test
-# process itself died of a signal (a known, rare libvips-side crash: docs/DESIGN-NOTES.md).
+# One test at a time, through a script that retries once only what the known rare crash explains
+# (the test process or a cupola process dying of a signal: docs/DESIGN-NOTES.md, "Known defect").
 test: deps
 	$(SWIFT) build --build-tests
 	Scripts/run-tests.sh
