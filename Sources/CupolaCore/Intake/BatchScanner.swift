@@ -84,12 +84,12 @@ public struct BatchScanner: Sendable {
     /// The folder's names in byte order, and a descriptor on it: each entry is then stat'ed by
     /// name relative to it, not by a full path the kernel would walk again component by component.
     private func listFolder(_ folder: FilePathBytes) throws(SystemCallError) -> ([[UInt8]], Int32) {
-        guard let entries = FolderListing.entries(of: folder) else {
+        guard let names = FolderListing.sortedNames(of: folder) else {
             throw SystemCallError(call: "opendir", path: folder.description, code: errno)
         }
         let descriptor = folder.withCString { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         guard descriptor >= 0 else { throw SystemCallError(call: "open", path: folder.description, code: errno) }
-        return (entries.map(\.name).sorted(by: FilePathBytes.precedes), descriptor)
+        return (names, descriptor)
     }
 }
 

@@ -22,6 +22,9 @@ enum HTMLText {
     ]
 
     private static func replacing(_ text: String, _ table: [Unicode.Scalar: String]) -> String {
+        // Nearly every string has nothing to replace: one pass over its bytes says so. Every key
+        // is ASCII or starts with the byte 0xE2 (U+2028, U+2029).
+        guard text.utf8.contains(where: { mayNeedReplacing[Int($0)] }) else { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
@@ -30,14 +33,30 @@ enum HTMLText {
         return out
     }
 
+    /// Bytes that start a character some table replaces.
+    private static let mayNeedReplacing: [Bool] = (0..<256).map { byte in
+        byte == 0xE2 || htmlEntities.keys.contains { $0.value == byte } || scriptEscapes.keys.contains { $0.value == byte }
+    }
+
     /// A relative path made safe as a URL: each segment percent-encoded (a `#` or `?` in a file
     /// name must not cut the link short).
     static func urlPath(_ path: String) -> String {
+        // Rendition paths are nearly always plain ASCII letters, digits and `-._/`: nothing to encode.
+        if path.utf8.allSatisfy({ plainURLByte[Int($0)] }) { return path }
+        return path.split(separator: "/", omittingEmptySubsequences: false)
+            .map { String($0).addingPercentEncoding(withAllowedCharacters: urlSegmentAllowed) ?? "" }
+            .joined(separator: "/")
+    }
+
+    private static let urlSegmentAllowed: CharacterSet = {
         var allowed = CharacterSet.urlPathAllowed
         allowed.remove(charactersIn: "/;?#%&'\"<>")
-        return path.split(separator: "/", omittingEmptySubsequences: false)
-            .map { String($0).addingPercentEncoding(withAllowedCharacters: allowed) ?? "" }
-            .joined(separator: "/")
+        return allowed
+    }()
+
+    private static let plainURLByte: [Bool] = (0..<256).map { byte in
+        guard let scalar = Unicode.Scalar(UInt32(byte)), byte < 128 else { return false }
+        return ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) || "-._/".unicodeScalars.contains(scalar)
     }
 
     /// Capture time as people read it: `2023-04-02 10:11:12.30 UTC`.

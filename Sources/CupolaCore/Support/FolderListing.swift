@@ -31,4 +31,30 @@ enum FolderListing {
         }
         return entries
     }
+
+    /// The names of a folder's entries in byte order (`FilePathBytes.precedes`); nil as `entries`.
+    /// Sorted as spans of one buffer: sorting 100,000 separate arrays spent most of its time
+    /// retaining and releasing them for each comparison.
+    static func sortedNames(of folder: FilePathBytes) -> [[UInt8]]? {
+        guard let handle = folder.withCString({ opendir($0) }) else { return nil }
+        defer { closedir(handle) }
+        var buffer: [UInt8] = []
+        var spans: [Range<Int>] = []
+        while let entry = readdir(handle) {
+            let name = UnsafeRawPointer(entry) + nameOffset
+            let count = strlen(name.assumingMemoryBound(to: CChar.self))
+            let bytes = UnsafeRawBufferPointer(start: name, count: count)
+            if bytes.elementsEqual([UInt8(ascii: ".")]) || bytes.elementsEqual([UInt8(ascii: "."), UInt8(ascii: ".")]) { continue }
+            spans.append(buffer.count..<(buffer.count + count))
+            buffer.append(contentsOf: bytes)
+        }
+        return buffer.withUnsafeBytes { all in
+            spans.sort { a, b in
+                let common = min(a.count, b.count)
+                let order = common == 0 ? 0 : memcmp(all.baseAddress! + a.lowerBound, all.baseAddress! + b.lowerBound, common)
+                return order != 0 ? order < 0 : a.count < b.count
+            }
+            return spans.map { Array(all[$0]) }
+        }
+    }
 }
