@@ -65,6 +65,55 @@ def url(site, *parts, fragment=None):
     return path + ("#" + urllib.parse.quote(fragment, safe="") if fragment else "")
 
 
+# WCAG 2 contrast of every visible element with text of its own under arguments[0]: its colour
+# laid over its background (the nearest opaque ancestor's, translucent layers composited), relative
+# luminance, (L1 + 0.05) / (L2 + 0.05), against 4.5:1, or 3:1 for large text (24 px, or 18.66 px
+# bold). Disabled controls are exempt, as in WCAG. Reports how many were measured and which fail.
+CONTRAST = """
+const parse = c => {
+  const m = c.match(/rgba?\\(([^)]+)\\)/);
+  if (!m) return [0, 0, 0, 0];
+  const p = m[1].split(/[\\s,\\/]+/).filter(Boolean).map(Number);
+  return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+};
+const over = (top, bottom) => [0, 1, 2].map(i => top[i] * top[3] + bottom[i] * (1 - top[3])).concat([1]);
+const background = element => {
+  const layers = [];
+  for (let e = element; e; e = e.parentElement) {
+    const colour = parse(getComputedStyle(e).backgroundColor);
+    if (colour[3] > 0) layers.push(colour);
+    if (colour[3] >= 1) break;
+  }
+  return layers.reduceRight((below, layer) => over(layer, below), [255, 255, 255, 1]);
+};
+const luminance = c => {
+  const [r, g, b] = c.slice(0, 3).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+};
+const failures = [];
+let measured = 0;
+for (const element of document.querySelectorAll(arguments[0])) {
+  for (const e of [element, ...element.querySelectorAll('*')]) {
+    if (!Array.from(e.childNodes).some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+    const style = getComputedStyle(e);
+    if (!e.getClientRects().length || style.visibility === 'hidden' || e.matches(':disabled')) continue;
+    const back = background(e), front = over(parse(style.color), back);
+    const [light, dark] = [luminance(front), luminance(back)].sort((a, b) => b - a);
+    const ratio = (light + 0.05) / (dark + 0.05);
+    const size = parseFloat(style.fontSize), bold = parseInt(style.fontWeight, 10) >= 700;
+    const required = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+    measured++;
+    if (ratio < required) failures.push({text: e.textContent.trim().slice(0, 40), ratio: Math.round(ratio * 100) / 100, required});
+  }
+}
+return {measured: measured, failures: failures};
+"""
+
+
+def contrast(driver, selector):
+    return driver.execute_script(CONTRAST, selector)
+
+
 def check_index(driver, site, args):
     driver.get(url(site, "index.html"))
     cards = driver.find_elements(By.CSS_SELECTOR, ".card")
@@ -74,6 +123,7 @@ def check_index(driver, site, args):
         "covers": driver.execute_script(
             "return Array.from(document.querySelectorAll('.card img')).filter(i => i.complete && i.naturalWidth > 0).length"),
     }
+    result["contrast"] = contrast(driver, "body")
     if args.screenshots:
         driver.save_screenshot(os.path.join(args.screenshots, "index.png"))
     if cards:
@@ -141,6 +191,7 @@ def check_gallery(driver, site, args):
     wait(driver, lambda d: d.execute_script(THUMB_SHOWN))
     result = {"firstThumbnailSeconds": round(time.monotonic() - started, 3), "frames": total_frames(driver)}
     result["imagesAtStart"] = driver.execute_script("return document.images.length")
+    result["contrast"] = contrast(driver, "body")
     if args.screenshots:
         driver.save_screenshot(os.path.join(args.screenshots, "gallery.png"))
     driver.set_script_timeout(100)
@@ -186,6 +237,7 @@ def check_viewer(driver, site, args):
     wait(driver, lambda d: viewer_state(d)["open"] and viewer_state(d)["title"] not in ("", "Loading…"))
     wait(driver, lambda d: viewer_state(d)["imageLoaded"], 20)
     opened = viewer_state(driver)
+    opened["contrast"] = contrast(driver, "#viewer")
     if args.screenshots:
         driver.save_screenshot(os.path.join(args.screenshots, "viewer.png"))
     steps = []

@@ -11,7 +11,7 @@ struct SiteBrowserTests {
         FileManager.default.temporaryDirectory.appendingPathComponent("cupola-site-screenshots/\(test)").path
     }
 
-    @Test("the sample library: the index shows every gallery with its cover, the viewer opens by click, steps with the arrows, shows the metadata, closes with Escape; no console errors")
+    @Test("the sample library: the index shows every gallery with its cover, the viewer opens by click, steps with the arrows, shows the metadata, closes with Escape; text contrast passes WCAG AA; no console errors")
     func sampleLibrary() async throws {
         let folder = TemporaryFolder()
         let downlink = try SampleFolder.make(in: folder)
@@ -53,6 +53,14 @@ struct SiteBrowserTests {
         #expect(viewer["closed"] as? Bool == true, "Escape closes the viewer")
         #expect(viewer["hashAfterClose"] as? String == "")
         #expect(viewer["focusAfterClose"] as? String == "0", "the focus goes back to the thumbnail that opened the viewer")
+
+        // WCAG AA, measured in the browser on every visible text (Scripts/site-check.py, CONTRAST).
+        for (page, contrast) in [("index", shown["contrast"]), ("viewer", opened["contrast"])] {
+            let measured = try #require(contrast as? [String: Any], "\(page)")
+            let failures = measured["failures"] as? [Any] ?? ["no list"]
+            #expect(measured["measured"] as? Int ?? 0 >= 10, "\(page): texts measured")
+            #expect(failures.isEmpty, "\(page): text below 4.5:1 (3:1 when large): \(failures)")
+        }
 
         let permalink = seen["permalink"] as! [String: Any]
         #expect(permalink["open"] as? Bool == true && permalink["title"] as? String == ids.last)

@@ -1,4 +1,5 @@
-/// The site's one stylesheet (`site/assets/site.css`). Colours were chosen for WCAG AA: body text
+/// The site's one stylesheet (`site/assets/site.css`). Colours were chosen for WCAG AA (the browser test
+/// measures every visible text: `Scripts/site-check.py`, CONTRAST): body text
 /// #e8eaed on #101418 is 15:1, muted text #b4bcc6 is 9:1, links #8ab4f8 8:1, and the focus ring
 /// (#ffd54f) stands out against both the page and the thumbnails' dark frames.
 enum SiteStyle {
