@@ -3,7 +3,8 @@
 # same change in a gallery of 1,000, in one run, so the ratio shows whether cost still grows with N.
 # For each size: first ingest (wall, peak RSS); one frame added in the middle of the gallery, then
 # removed (wall, peak RSS, files and bytes written under galleries/); the no-op re-run (median of 3,
-# µs a frame); and a watcher fed one new frame every 0.5 s for 60 frames (latency close → page).
+# µs a frame); the site rebuilt from nothing and opened in Chromium; and a watcher fed one new
+# frame every 0.5 s for 60 frames (latency close → page).
 # Frames are 160 px JPEGs with EXIF made by `cupola make-samples`, cached under BENCH_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -54,6 +55,24 @@ runs = [float(line.split()[1]) for line in open(sys.argv[1]) if line.startswith(
 size = int(sys.argv[2])
 print(f"{'no-op re-run, median of 3':34s} {statistics.median(runs):7.2f} s  ({1e6 * statistics.median(runs) / size:.1f} µs a frame)")
 PY
+  # The gallery site: rebuilt from nothing, then opened in headless Chromium (first thumbnails,
+  # then the end of the last section).
+  rm -rf "$library/site"
+  /usr/bin/time -f "%e %M" -o "$BENCH_DIR/archive.time" "$CUPOLA" site --library "$library" >/dev/null 2>&1
+  read -r wall kib < "$BENCH_DIR/archive.time"
+  printf '%-34s %7.2f s  peak RSS %5.0f MB  %3d files, %s\n' "site from scratch" "$wall" "$((kib / 1024))" \
+    "$(find "$library/site" -type f | wc -l)" "$(du -sh "$library/site" | cut -f1)"
+  if python3 Scripts/site-check.py "$library/site" --checks jump --gallery iss070 > "$BENCH_DIR/site.json"; then
+    python3 - "$BENCH_DIR/site.json" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))["jump"]
+print(f"{'site: first thumbnails':34s} {j['firstThumbnailSeconds']:7.2f} s  ({j['imagesAtStart']} img, {j['sections']} sections)")
+print(f"{'site: end of the last section':34s} {j['lastFrameSeconds']:7.2f} s  ({j['imagesAtEnd']} img, "
+      f"{j['elementsAtEnd']} elements, scroll height {j['scrollHeight']} px)")
+PY
+  else
+    echo "site check skipped (Chromium, chromedriver or selenium missing)"
+  fi
   python3 Scripts/archive-watch-bench.py "$CUPOLA" "$library" "$frames/$middle" iss070 60
   rm -rf "$library"
 done

@@ -2,7 +2,7 @@
 """Opens a built gallery site (DIR/site) in headless Chromium and reports what a visitor sees, as
 one JSON object on stdout: the tests assert on it, and the figures in the notes come from it.
 
-  site-check.py SITE --checks index,gallery,viewer,permalink,nojs --gallery ID [--frame ID]
+  site-check.py SITE --checks index,gallery,jump,viewer,permalink,nojs --gallery ID [--frame ID]
                 [--screenshots DIR]
 
 Each check records the browser's console errors. Exit 2 when Chromium, chromedriver or selenium
@@ -214,6 +214,29 @@ def check_gallery(driver, site, args):
     return result
 
 
+def check_jump(driver, site, args):
+    """The first thumbnails, then straight to the end of the last section: the archive-scale figures
+    without scrolling every row (make bench)."""
+    started = time.monotonic()
+    driver.get(url(site, args.gallery, "index.html"))
+    wait(driver, lambda d: d.execute_script(THUMB_SHOWN))
+    result = {"firstThumbnailSeconds": round(time.monotonic() - started, 3), "frames": total_frames(driver),
+              "imagesAtStart": driver.execute_script("return document.images.length")}
+    driver.set_script_timeout(100)
+    sections = driver.execute_async_script(SCROLL_SOME, 0, 0, 0)["sections"]
+    started = time.monotonic()
+    driver.execute_async_script(SCROLL_SOME, sections - 1, 0, 0)
+    end = driver.execute_async_script(SCROLL_SOME, sections - 1, 10 ** 9, 0)
+    selector = '#grid a.cell[data-index="%d"] img' % (result["frames"] - 1)
+    wait(driver, lambda d: d.execute_script(
+        "const i = document.querySelector(arguments[0]); return i && i.complete && i.naturalWidth > 0", selector), 60)
+    result.update(sections=sections, lastFrameSeconds=round(time.monotonic() - started, 3),
+                  lastFrameAlt=driver.find_element(By.CSS_SELECTOR, selector).get_attribute("alt"),
+                  scrollHeight=end["scrollHeight"], imagesAtEnd=driver.execute_script("return document.images.length"),
+                  elementsAtEnd=driver.execute_script("return document.getElementsByTagName('*').length"))
+    return result
+
+
 def viewer_state(driver):
     return driver.execute_script("""
       const v = document.getElementById('viewer');
@@ -289,7 +312,8 @@ def check_nojs(driver, site, args):
     return {"pages": pages, "frames": frames, "imagesWithoutSize": unsized}
 
 
-CHECKS = {"index": check_index, "gallery": check_gallery, "viewer": check_viewer, "permalink": check_permalink}
+CHECKS = {"index": check_index, "gallery": check_gallery, "jump": check_jump, "viewer": check_viewer,
+          "permalink": check_permalink}
 
 
 def main():
