@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing Cupola needs, only when it is missing:
 # libvips, libjpeg, libexif, LibRaw and SQLite development files and ExifTool (Debian packages), and
-# Python's jsonschema, which the tests use to validate manifests against Schemas/.
+# Python's jsonschema, which the tests use to validate manifests against Schemas/, and PostgreSQL's
+# server, which the shared-catalog tests start privately (Scripts/with-postgres.sh).
 set -euo pipefail
 
 sudo=""
@@ -17,6 +18,7 @@ command -v pkg-config >/dev/null || missing+=(pkg-config)
 command -v vipsthumbnail >/dev/null || missing+=(libvips-tools)
 command -v python3 >/dev/null || missing+=(python3)
 command -v exiftool >/dev/null || missing+=(libimage-exiftool-perl)  # reference reading of raw metadata
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   $sudo apt-get update -qq

@@ -82,14 +82,16 @@ struct Ingest: AsyncParsableCommand {
         if dryRun {
             let layout = LibraryLayout(root: FilePathBytes(options.library))
             if FileManager.default.fileExists(atPath: layout.catalogFile.description) {
-                let session = try LibrarySession(readingLibrary: options.library, settingsFile: options.config)
+                let session = try LibrarySession(readingLibrary: options.library, settingsFile: options.config,
+                catalogURL: options.catalog, connector: CatalogServers.connect)
                 return (session.catalog, session.layout, session.settings, session)
             }
             let settings = try LibrarySession.loadSettings(library: options.library, override: options.config)
             return (try SQLiteCatalog(path: SQLiteCatalog.inMemory), layout, settings, nil)
         }
         let session = try LibrarySession(library: options.library, settingsFile: options.config,
-                                         command: "ingest", waitForLock: wait, creating: true)
+                                         command: "ingest", waitForLock: wait, creating: true,
+                catalogURL: options.catalog, connector: CatalogServers.connect)
         return (session.catalog, session.layout, session.settings, session)
     }
 }

@@ -55,7 +55,8 @@ struct Status: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let session = try LibrarySession(readingLibrary: options.library, settingsFile: options.config, tolerateBadSettings: true)
+            let session = try LibrarySession(readingLibrary: options.library, settingsFile: options.config, tolerateBadSettings: true,
+                catalogURL: options.catalog, connector: CatalogServers.connect)
             if let problem = session.settingsProblem {
                 Terminal.error("cupola: warning: \(problem); showing the catalog without the settings")
             }

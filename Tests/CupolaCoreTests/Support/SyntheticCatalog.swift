@@ -6,12 +6,12 @@ import Foundation
 final class SyntheticCatalog {
     let folder: TemporaryFolder
     let layout: LibraryLayout
-    let catalog: SQLiteCatalog
+    let catalog: any Catalog
 
-    init(_ name: String = #function) throws {
+    init(_ name: String = #function, kind: CatalogKind = .sqlite) throws {
         folder = TemporaryFolder(name)
         layout = LibraryLayout(root: FilePathBytes(folder.path))
-        catalog = try SQLiteCatalog(path: layout.catalogFile.description)
+        catalog = try kind.open(for: layout, name: name)
     }
 
     /// Frame `ISS070-E-<number>`, captured `second` seconds after a fixed start (undated when nil).
