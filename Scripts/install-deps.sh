@@ -25,6 +25,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+if ! python3 -c 'import yaml' 2>/dev/null; then  # the tests parse Samples/cluster/*.yaml
+  echo "installing: python pyyaml"
+  python3 -m pip install -q pyyaml 2>/dev/null \
+    || { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-yaml >/dev/null; }
+fi
+
 if ! python3 -c 'import jsonschema' 2>/dev/null; then
   echo "installing: python jsonschema"
   python3 -m pip install -q jsonschema 2>/dev/null \

@@ -17,26 +17,29 @@ extension PostgresCatalog {
     @discardableResult
     public func apply(_ changes: [CatalogChange]) throws(CatalogError) -> [CatalogFrame] {
         guard !changes.isEmpty else { return [] }
-        return try write { db in
-            var retired: [CatalogFrame] = []
-            for change in changes {
-                switch change {
-                case .commit(let frame): try Self.insert(frame, in: db)
-                case .refresh(let source): _ = try Self.upsert(source, in: db)
-                case .outcome(let source):
-                    retired += try Self.frames(in: db, where: "source.path = $1", [.bytes(source.path.bytes)])
-                    let id = try Self.upsert(source, in: db)
-                    try db.execute("DELETE FROM frame WHERE source_id = $1", [.int(id)])
-                case .remove(let path):
-                    retired += try Self.frames(in: db, where: "source.path = $1", [.bytes(path.bytes)])
-                    try db.execute("DELETE FROM source WHERE path = $1", [.bytes(path.bytes)])
-                case .move(let from, let frame):
-                    retired += try Self.move(from: from, to: frame, in: db)
-                }
+        return try write { db in try Self.apply(changes, in: db) }
+    }
+
+    /// The changes within the caller's transaction; returns the frames that left the catalog.
+    static func apply(_ changes: [CatalogChange], in db: Statements) throws -> [CatalogFrame] {
+        var retired: [CatalogFrame] = []
+        for change in changes {
+            switch change {
+            case .commit(let frame): try insert(frame, in: db)
+            case .refresh(let source): _ = try upsert(source, in: db)
+            case .outcome(let source):
+                retired += try frames(in: db, where: "source.path = $1", [.bytes(source.path.bytes)])
+                let id = try upsert(source, in: db)
+                try db.execute("DELETE FROM frame WHERE source_id = $1", [.int(Int(id))])
+            case .remove(let path):
+                retired += try frames(in: db, where: "source.path = $1", [.bytes(path.bytes)])
+                try db.execute("DELETE FROM source WHERE path = $1", [.bytes(path.bytes)])
+            case .move(let from, let frame):
+                retired += try move(from: from, to: frame, in: db)
             }
-            try Self.markDirty(retired.map(\.gallery.id), in: db)
-            return retired
         }
+        try markDirty(retired.map(\.gallery.id), in: db)
+        return retired
     }
 
     static func insert(_ frame: CatalogFrame, in db: Statements) throws {
@@ -45,12 +48,12 @@ extension PostgresCatalog {
         source.reason = nil
         let id = try upsert(source, in: db)
         try markDirty([frame.gallery.id], in: db)
-        try db.execute("DELETE FROM frame WHERE source_id = $1", [.int(id)])
+        try db.execute("DELETE FROM frame WHERE source_id = $1", [.int(Int(id))])
         try db.execute("""
             INSERT INTO frame (source_id, gallery, gallery_json, frame_id, name_json, stem, format, width, height, captured, metadata_json, sort_key)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-            """, [.int(id), .text(frame.gallery.id), .text(try json(frame.gallery)), .text(frame.id),
-                  .text(try frame.name.map(json)), .text(frame.stem), .text(frame.format), .int(frame.width),
+            """, [.int(Int(id)), .text(frame.gallery.id), .text(try json(frame.gallery)), .text(frame.id),
+                  .text(try frame.name.map { try json($0) }), .text(frame.stem), .text(frame.format), .int(frame.width),
                   .int(frame.height), .text(frame.metadata.captured), .text(try json(frame.metadata)), .bytes(frame.orderKey)])
         for rendition in frame.renditions { try insert(rendition, of: id, in: db) }
     }
@@ -59,7 +62,7 @@ extension PostgresCatalog {
         try db.execute("""
             INSERT INTO rendition (source_id, name, fingerprint, path, bytes, width, height, sha256)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-            """, [.int(sourceId), .text(rendition.name), .text(rendition.fingerprint), .text(rendition.path),
+            """, [.int(Int(sourceId)), .text(rendition.name), .text(rendition.fingerprint), .text(rendition.path),
                   .int(rendition.bytes), .int(rendition.width), .int(rendition.height), .text(rendition.sha256)])
     }
 
@@ -96,7 +99,7 @@ extension PostgresCatalog {
             guard let row = try db.rows("SELECT id FROM source WHERE path = $1", [.bytes(path.bytes)]).first else { return }
             let id = try row.int64("id")
             for name in names + records.map(\.name) {
-                try db.execute("DELETE FROM rendition WHERE source_id = $1 AND name = $2", [.int(id), .text(name)])
+                try db.execute("DELETE FROM rendition WHERE source_id = $1 AND name = $2", [.int(Int(id)), .text(name)])
             }
             for rendition in records { try Self.insert(rendition, of: id, in: db) }
             try Self.markDirty([gallery], in: db)

@@ -61,8 +61,8 @@ extension PostgresCatalog {
                 state = excluded.state, reason = excluded.reason,
                 original = COALESCE(excluded.original, source.original)
             RETURNING id
-            """, [.bytes(source.path.bytes), .bytes(source.root.bytes), .text(source.label), .int(source.stat.size),
-                  .int(source.stat.modifiedNanoseconds), .int(Int64(bitPattern: source.stat.inode)),
+            """, [.bytes(source.path.bytes), .bytes(source.root.bytes), .text(source.label), .int(Int(source.stat.size)),
+                  .int(Int(source.stat.modifiedNanoseconds)), .int(Int(Int64(bitPattern: source.stat.inode))),
                   .text(source.sha256), .text(source.state.rawValue), .text(source.reason), .bytes(source.original?.bytes)])
         return try rows[0]["id"].decode(Int64.self)
     }

@@ -22,6 +22,9 @@ public final class PostgresCatalog: Catalog, @unchecked Sendable {
         logger.logLevel = .critical
         self.logger = logger
         connection = try Self.connect(location, logger: logger)
+        // A worker stopped (SIGSTOP) inside a transaction would hold its locks, and every other
+        // worker with them, until it wakes: the server ends such a session instead.
+        _ = try? Statements(connection: connection, logger: logger).execute("SET idle_in_transaction_session_timeout = '30s'")
         do {
             try PostgresSchema.prepare(Statements(connection: connection, logger: logger), location: location,
                                        readOnly: readOnly)
@@ -43,10 +46,11 @@ public final class PostgresCatalog: Catalog, @unchecked Sendable {
                 configuration = .init(unixSocketPath: path, username: location.user, password: location.password,
                                       database: location.database)
             case .tcp(let host, let port):
-                let tls: PostgresConnection.Configuration.TLS = switch location.tls {
-                case .disable: .disable
-                case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
-                case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+                var tls = PostgresConnection.Configuration.TLS.disable
+                switch location.tls {
+                case .disable: break
+                case .prefer: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+                case .require: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
                 }
                 configuration = .init(host: host, port: port, username: location.user, password: location.password,
                                       database: location.database, tls: tls)
@@ -66,13 +70,19 @@ public final class PostgresCatalog: Catalog, @unchecked Sendable {
         return try perform { try work(Statements(connection: connection, logger: logger)) }
     }
 
-    /// Runs `work` in one transaction: all of it is committed, or none of it.
+    /// Taken shared by every write transaction and exclusively by a worker publishing manifests
+    /// (`holdingPublication`).
+    static let publicationLock: Int64 = 0x6375_706f_6c61_0002
+
+    /// Runs `work` in one transaction: all of it is committed, or none of it. It waits while
+    /// another worker publishes manifests.
     func write<T>(_ work: (Statements) throws -> T) throws(CatalogError) -> T {
         lock.lock()
         defer { lock.unlock() }
         return try perform {
             let statements = Statements(connection: connection, logger: logger)
             try statements.execute("BEGIN")
+            try statements.execute("SELECT pg_advisory_xact_lock_shared(\(Self.publicationLock))")
             do {
                 let result = try work(statements)
                 try statements.execute("COMMIT")

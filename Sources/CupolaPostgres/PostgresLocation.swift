@@ -4,7 +4,8 @@ import Foundation
 /// Where a PostgreSQL catalog lives, from a libpq-style URL:
 /// `postgresql://[user[:password]@][host][:port]/database[?host=/socket/folder&sslmode=…]`.
 /// A `host` that starts with `/` (in the URL's host part or its `host` parameter) is the folder of
-/// the server's Unix socket, as libpq has it.
+/// the server's Unix socket, as libpq has it. The password may come from `PGPASSWORD` instead, so
+/// that it stays out of command lines.
 public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
     public enum Endpoint: Sendable, Hashable {
         case tcp(host: String, port: Int)
@@ -38,6 +39,7 @@ public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
         user = parts.user?.removingPercentEncoding ?? query["user"] ?? ProcessInfo.processInfo.environment["PGUSER"]
             ?? Self.currentUserName()
         password = parts.password?.removingPercentEncoding ?? query["password"]
+            ?? ProcessInfo.processInfo.environment["PGPASSWORD"]
         let path = parts.path.hasPrefix("/") ? String(parts.path.dropFirst()) : parts.path
         database = path.isEmpty ? (query["dbname"] ?? user) : (path.removingPercentEncoding ?? path)
         guard let mode = TLSMode(rawValue: query["sslmode"] ?? (host.hasPrefix("/") ? "disable" : "prefer")) else {

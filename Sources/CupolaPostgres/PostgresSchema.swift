@@ -8,6 +8,7 @@ import CupolaCore
 enum PostgresSchema {
     static let migrations: [(name: String, statements: [String])] = [
         ("v1: the catalog as SQLite has it at v10", version1),
+        ("v2: work claimed by many workers under leases", version2),
     ]
 
     static var current: Int { migrations.count }
@@ -246,6 +247,29 @@ enum PostgresSchema {
         CREATE TRIGGER source_renamed AFTER UPDATE OF path, label ON source
             FOR EACH ROW WHEN (OLD.path IS DISTINCT FROM NEW.path OR OLD.label IS DISTINCT FROM NEW.label)
             EXECUTE FUNCTION cupola_source_renamed()
+        """,
+    ]
+
+    /// Work shared among many workers (`WorkClaims`): one row a source, claimed under a lease that
+    /// the server's clock times, so that workers on machines with different clocks agree.
+    private static let version2 = [
+        """
+        CREATE TABLE work_item (
+            path BYTEA PRIMARY KEY,
+            root BYTEA NOT NULL,
+            label TEXT COLLATE "C" NOT NULL,
+            size BIGINT NOT NULL,
+            mtime_ns BIGINT NOT NULL,
+            inode BIGINT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('waiting', 'claimed', 'finished')),
+            worker TEXT,
+            lease_until TIMESTAMPTZ,
+            isolated BOOLEAN NOT NULL DEFAULT false,
+            expirations INTEGER NOT NULL DEFAULT 0
+        )
+        """,
+        """
+        CREATE INDEX work_item_state ON work_item(state, path)
         """,
     ]
 }

@@ -7,9 +7,7 @@ import PostgresNIO
 enum SQLValue {
     case text(String?)
     case bytes([UInt8]?)
-    case int(Int64?)
-
-    static func int(_ value: Int) -> SQLValue { .int(Int64(value)) }
+    case int(Int?)
 }
 
 /// Statements on the catalog's connection, each waited for: the catalog's calls are synchronous.
@@ -36,7 +34,7 @@ struct Statements {
         for value in values {
             switch value {
             case .text(let text): binds.append(text)
-            case .bytes(let bytes): binds.append(bytes.map { Data($0) })
+            case .bytes(let bytes): try binds.append(bytes.map { Data($0) })
             case .int(let int): binds.append(int)
             }
         }

@@ -115,6 +115,12 @@ public struct RecoveryReport: Sendable {
     public var poisoned: [SourceRecord]
     /// The frames the poisoned sources had, whose renditions and manifest entries must go.
     public var retired: [CatalogFrame]
+
+    public init(suspects: Int, poisoned: [SourceRecord], retired: [CatalogFrame]) {
+        self.suspects = suspects
+        self.poisoned = poisoned
+        self.retired = retired
+    }
 }
 
 /// A rendition file stem within one gallery: unique across the library.

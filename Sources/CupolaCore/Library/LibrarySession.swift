@@ -11,6 +11,8 @@ import Glibc
 public final class LibrarySession {
     public let layout: LibraryLayout
     public let catalog: any Catalog
+    /// The catalog server's URL; nil for the library's own SQLite file.
+    public let catalogURL: String?
     public let settings: Settings
     /// Reading sessions that tolerate bad settings (`status`): why the built-in defaults were used.
     public private(set) var settingsProblem: SettingsError?
@@ -41,11 +43,17 @@ public final class LibrarySession {
     /// Opens the library for writing. `settingsFile` overrides `DIR/cupola.toml`. Only a command
     /// that brings frames in (`ingest`, `watch`) passes `creating`: the others, given a path where
     /// no library is, say so instead of leaving an empty library there.
+    /// `sharing`: many workers may run this command on the library at once; with a catalog server
+    /// they coordinate through it (`WorkClaims`), and no lock file is taken (flock does not hold
+    /// across machines on NFS), nor are other workers' temporary files swept away.
     public init(library: String, settingsFile: String?, command: String, waitForLock: Double = 0,
-                creating: Bool = false, catalogURL: String? = nil, connector: CatalogConnector? = nil) throws(Failure) {
+                creating: Bool = false, catalogURL: String? = nil, connector: CatalogConnector? = nil,
+                sharing: Bool = false) throws(Failure) {
         layout = LibraryLayout(root: FilePathBytes(library))
         settings = try Self.loadSettings(layout: layout, override: settingsFile)
         let server = catalogURL ?? settings.catalog
+        self.catalogURL = server
+        let coordinated = sharing && server != nil
         guard creating || FileManager.default.fileExists(atPath: (server == nil ? layout.catalogFile : layout.root).description) else {
             throw .missing(library)
         }
@@ -54,13 +62,17 @@ public final class LibrarySession {
         } catch {
             throw .cannotCreate("\(error)")
         }
-        do {
-            lock = try LibraryLock(layout.lockFile, command: command, wait: waitForLock)
-        } catch {
-            throw .lock(error)
+        if coordinated {
+            lock = nil
+        } else {
+            do {
+                lock = try LibraryLock(layout.lockFile, command: command, wait: waitForLock)
+            } catch {
+                throw .lock(error)
+            }
+            unfinishedMarker = Self.sweepIfUnfinished(layout, firstRun: server == nil
+                && !FileManager.default.fileExists(atPath: layout.catalogFile.description))
         }
-        unfinishedMarker = Self.sweepIfUnfinished(layout, firstRun: server == nil
-            && !FileManager.default.fileExists(atPath: layout.catalogFile.description))
         crashMarker = CrashMarker(layout: layout)
         crashMarker?.arm()
         do {
@@ -85,6 +97,7 @@ public final class LibrarySession {
             settingsProblem = error
         }
         let server = catalogURL ?? settings.catalog
+        self.catalogURL = server
         guard FileManager.default.fileExists(atPath: (server == nil ? layout.catalogFile : layout.root).description) else {
             throw .missing(library)
         }
