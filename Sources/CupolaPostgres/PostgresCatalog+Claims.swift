@@ -66,7 +66,7 @@ extension PostgresCatalog: WorkClaims {
 
     @discardableResult
     public func renew(worker: String, lease: Double) throws(CatalogError) -> Int {
-        try write { db in
+        try write(waitsForPublication: false) { db in
             try db.execute("""
                 UPDATE work_item SET lease_until = now() + make_interval(secs => $2::float8 / 1000)
                 WHERE worker = $1 AND state = 'claimed'

@@ -75,15 +75,16 @@ public final class PostgresCatalog: Catalog, @unchecked Sendable {
     static let publicationLock: Int64 = 0x6375_706f_6c61_0002
 
     /// Runs `work` in one transaction: all of it is committed, or none of it. It waits while
-    /// another worker publishes manifests.
-    func write<T>(_ work: (Statements) throws -> T) throws(CatalogError) -> T {
+    /// another worker publishes manifests, unless it changes nothing a publication reads
+    /// (`waitsForPublication: false`: lease renewals, which must go on meanwhile).
+    func write<T>(waitsForPublication: Bool = true, _ work: (Statements) throws -> T) throws(CatalogError) -> T {
         lock.lock()
         defer { lock.unlock() }
         return try perform {
             let statements = Statements(connection: connection, logger: logger)
             try statements.execute("BEGIN")
-            try statements.execute("SELECT pg_advisory_xact_lock_shared(\(Self.publicationLock))")
             do {
+                if waitsForPublication { try statements.execute("SELECT pg_advisory_xact_lock_shared(\(Self.publicationLock))") }
                 let result = try work(statements)
                 try statements.execute("COMMIT")
                 return result

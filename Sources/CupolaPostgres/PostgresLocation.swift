@@ -47,7 +47,7 @@ public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
         }
         tls = mode
         var shown = parts
-        if shown.password != nil { shown.password = "…" }
+        if shown.password != nil { shown.password = "***" }
         description = shown.string ?? url
     }
 

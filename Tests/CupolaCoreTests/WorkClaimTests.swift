@@ -47,7 +47,8 @@ struct WorkClaimTests {
     @Test("a lease that runs out is taken over as a suspect, alone; the late worker's result is dropped, the new one's kept")
     func expiredLeaseIsTakenOver() throws {
         let url = try TestPostgres.newDatabase()
-        let (paused, other) = try { let w = try workers(2, url: url); return (w[0], w[1]) }()
+        let pair = try workers(2, url: url)
+        let paused = pair[0], other = pair[1]
         try paused.offer(sources(3))
         let first = try paused.claim(worker: "paused", limit: 3, lease: 0.3)
         #expect(first.claims.count == 3)
