@@ -6,7 +6,8 @@ Checks index.json against cupola.index/1 and every */manifest.json against cupol
 for a library not yet upgraded). For a paged manifest it also checks every page against
 cupola.page/1 and the manifest's promises about it: the file exists, its SHA-256, size and frame
 count match, it names the same gallery, no frame is in two pages, frames follow the documented
-order across pages, and no page file lies in pages/ that the manifest does not list.
+order across pages, no page file lies in pages/ that the manifest does not list, and a theme's
+frames (which name their mission gallery) lead to renditions in that gallery.
 Prints one line per problem and exits 1 if there is any.
 """
 import hashlib
@@ -86,6 +87,18 @@ def check_pages(manifest_path, manifest):
             if identity in seen:
                 problems.append(f"{page_path}: frame {frame['id']} ({frame['source']}) is in two pages")
             seen.add(identity)
+            originals = frame.get("originals")
+            if originals and (originals[0]["path"], originals[0]["format"], originals[0]["bytes"], originals[0]["sha256"]) != (
+                    frame["source"], frame["format"], frame["bytes"], frame["sha256"]):
+                problems.append(f"{page_path}: frame {frame['id']}: the first of its originals is not its source")
+            home = frame.get("gallery")
+            if home is not None:
+                # A theme's frame lives in its mission gallery: its renditions must lead there.
+                if not (galleries / home / "manifest.json").is_file():
+                    problems.append(f"{page_path}: frame {frame['id']} names gallery {home!r}, which has no manifest")
+                for name, rendition in frame.get("renditions", {}).items():
+                    if not rendition["path"].startswith(f"../{home}/"):
+                        problems.append(f"{page_path}: frame {frame['id']} rendition {name} is not in ../{home}/")
             key = order_key(frame)
             if previous is not None and key < previous:
                 problems.append(f"{page_path}: frame {frame['id']} is out of order")

@@ -9,7 +9,9 @@
 #     and the no-op re-run (median of 5).
 #  3. The watcher: latency from close to manifest entry (200 frames, one every 50 ms), and RSS
 #     over 5,000 frames in one watcher process.
-#  4. Archive scale (Scripts/bench-archive.sh): one change to a 100,000-frame gallery against the
+#  4. Camera raw (Scripts/bench-raw.sh): per-frame cost at the full frame size as JPEG, as DNG
+#     through its embedded preview and through LibRaw's demosaic.
+#  5. Archive scale (Scripts/bench-archive.sh): one change to a 100,000-frame gallery against the
 #     same change to a 1,000-frame one, the no-op re-run and watcher latency at that size.
 #
 # Corpora are built once under BENCH_DIR (default /tmp/cupola-bench) and reused.
@@ -195,6 +197,7 @@ print(f"first ingest median {statistics.median(first):6.2f} s  of {len(first)} r
       f"{', '.join(f'{s:.2f}' for s in first)})")
 print(f"no-op re-run median {statistics.median(noop):6.3f} s  of {len(noop)} runs ({1000*statistics.median(noop)/(count/1000):.1f} ms per 1,000 frames)")
 PY
+CUPOLA="$CUPOLA" BENCH_DIR="$BENCH_DIR" BIG="$big" Scripts/bench-raw.sh
 python3 Scripts/watch-bench.py "$CUPOLA" "$small" "$BENCH_DIR" 200 5000
 CUPOLA="$CUPOLA" BENCH_DIR="$BENCH_DIR" Scripts/bench-archive.sh
 forget_small_libraries

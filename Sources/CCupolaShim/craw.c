@@ -62,6 +62,8 @@ int cupola_raw_identify(const void *buf, size_t len, CupolaRawInfo *info) {
     if (!raw) return -1;
     info->width = raw->sizes.width;
     info->height = raw->sizes.height;
+    info->sensor_width = raw->sizes.raw_width;
+    info->sensor_height = raw->sizes.raw_height;
     info->orientation = orientation_of_flip(raw->sizes.flip);
     info->dng = raw->idata.dng_version != 0;
     snprintf(info->make, sizeof info->make, "%s", raw->idata.make);
@@ -107,12 +109,60 @@ static int before_deadline(void *deadline, enum LibRaw_progress stage, int itera
     return g_get_monotonic_time() > *(gint64 *)deadline;
 }
 
+void cupola_raw_cancel(libraw_data_t *raw);   /* craw_cancel.cpp */
+
+/* A stage can be long (a hostile file's compressed strips): a thread waits for the deadline and
+   sets LibRaw's cancel flag, which its raw-data loaders check row by row (unpack stopped 0.06 s
+   into a 0.34 s unpack). The demosaic does not check it in LibRaw 0.20 (Debian's OpenMP build:
+   a flag set at 1.2 s let a 6.4 s dcraw_process finish); there the progress callback stops the
+   decode at the next stage, and the pixel limit bounds how long a stage can be. The decode signals
+   `done` and joins the thread before closing LibRaw. */
+typedef struct {
+    GMutex lock;
+    GCond finished;
+    int done;
+    gint64 deadline;
+    libraw_data_t *raw;
+} RawWatch;
+
+static gpointer watch_deadline(gpointer data) {
+    RawWatch *watch = data;
+    g_mutex_lock(&watch->lock);
+    while (!watch->done) {
+        if (!g_cond_wait_until(&watch->finished, &watch->lock, watch->deadline)) {
+            if (!watch->done) cupola_raw_cancel(watch->raw);
+            break;
+        }
+    }
+    g_mutex_unlock(&watch->lock);
+    return NULL;
+}
+
+static void watch_stop(RawWatch *watch, GThread *thread) {
+    if (!thread) return;
+    g_mutex_lock(&watch->lock);
+    watch->done = 1;
+    g_cond_signal(&watch->finished);
+    g_mutex_unlock(&watch->lock);
+    g_thread_join(thread);
+    g_mutex_clear(&watch->lock);
+    g_cond_clear(&watch->finished);
+}
+
 int cupola_raw_decode(const void *buf, size_t len, int half, double seconds, VipsImage **out) {
     *out = NULL;
     libraw_data_t *raw = open_raw(buf, len);
     if (!raw) return -1;
-    gint64 deadline = g_get_monotonic_time() + (gint64)(seconds > 1e6 ? 1e12 : seconds * 1e6);
+    int limited = seconds <= 1e6;
+    gint64 deadline = g_get_monotonic_time() + (gint64)(limited ? seconds * 1e6 : 1e12);
     libraw_set_progress_handler(raw, before_deadline, &deadline);
+    RawWatch watch = {.deadline = deadline, .raw = raw};
+    GThread *watcher = NULL;
+    if (limited) {
+        g_mutex_init(&watch.lock);
+        g_cond_init(&watch.finished);
+        watcher = g_thread_new("cupola-raw-deadline", watch_deadline, &watch);
+    }
     raw->params.half_size = half ? 1 : 0;
     raw->params.use_camera_wb = 1;
     raw->params.output_color = 1;   /* sRGB primaries */
@@ -123,10 +173,12 @@ int cupola_raw_decode(const void *buf, size_t len, int half, double seconds, Vip
     int status = -1;
     int code = libraw_unpack(raw);
     if (code == LIBRAW_SUCCESS && raw_data_damaged) {
+        watch_stop(&watch, watcher);
         libraw_close(raw);
         return CUPOLA_RAW_DAMAGED;
     }
     if (code == LIBRAW_SUCCESS) code = libraw_dcraw_process(raw);
+    watch_stop(&watch, watcher);
     if (code != LIBRAW_SUCCESS) {
         remember(code == LIBRAW_CANCELLED_BY_CALLBACK ? "decode (time limit)" : "decode", code);
         status = code == LIBRAW_CANCELLED_BY_CALLBACK ? CUPOLA_RAW_TIMED_OUT : -1;

@@ -7,9 +7,35 @@ public struct SampleFrame: Sendable {
     public let height: Int
     public let orientation: Int
     public let exif: ExifBuilder?
+    /// XMP and IPTC keywords, title and caption, when the frame carries them.
+    public var tags: DescriptiveTags? = nil
+
+    public init(fileName: String, width: Int, height: Int, orientation: Int, exif: ExifBuilder?, tags: DescriptiveTags? = nil) {
+        self.fileName = fileName
+        self.width = width
+        self.height = height
+        self.orientation = orientation
+        self.exif = exif
+        self.tags = tags
+    }
 
     public func jpeg() throws -> Data {
-        try SyntheticImage.jpeg(width: width, height: height, exif: exif?.build(), orientation: orientation)
+        let jpeg = try SyntheticImage.jpeg(width: width, height: height, exif: exif?.build(), orientation: orientation)
+        return tags?.embed(in: jpeg) ?? jpeg
+    }
+
+    /// The frame as a DNG with real CFA data, with a full-size embedded JPEG preview or without.
+    public func dng(preview: Bool) throws -> Data {
+        try SyntheticRaw(width: width, height: height, orientation: orientation,
+                         previewLongEdge: preview ? max(width, height) : nil, exif: exif ?? ExifBuilder()).dng()
+    }
+
+    /// A DNG of an existing picture (upright), with a full-size preview or without, and a Nikon's EXIF.
+    public static func dng(of picture: Data, preview: Bool) throws -> Data {
+        var raw = SyntheticRaw(width: 0, height: 0, exif: SampleDownlink.nikon("NIKON D5", serial: "2007934", taken: "2023:04:02 10:11:12"))
+        raw.picture = picture
+        raw.previewLongEdge = preview ? Int.max : nil
+        return try raw.dng()
     }
 }
 
@@ -61,10 +87,19 @@ public enum SampleDownlink {
         // Scans differ in size, so no two sample files hold the same bytes.
         frames.append(SampleFrame(fileName: "sts098-312-0020.jpg", width: 464, height: 320, orientation: 1, exif: nil))
         // Film scans of older programs (no camera EXIF): an Apollo 11 magazine, Skylab 4, Gemini IV in
-        // its `GEM04` spelling and a 1984 shuttle flight, STS-41-B.
-        frames.append(SampleFrame(fileName: "AS11-40-5903.jpg", width: 480, height: 480, orientation: 1, exif: nil))
-        frames.append(SampleFrame(fileName: "SL4-143-4706.jpg", width: 448, height: 320, orientation: 1, exif: nil))
-        frames.append(SampleFrame(fileName: "GEM04-43-3550.jpg", width: 432, height: 320, orientation: 1, exif: nil))
+        // its `GEM04` spelling and a 1984 shuttle flight, STS-41-B. Two carry keywords, a title and a
+        // caption as an archive's cataloguers write them (XMP for one, IPTC for the other): the
+        // "spacewalks" theme of Samples/cupola.toml selects them.
+        frames.append(SampleFrame(fileName: "AS11-40-5903.jpg", width: 480, height: 480, orientation: 1, exif: nil,
+                                  tags: DescriptiveTags(xmp: .init(keywords: ["EVA", "Moon", "Apollo 11"],
+                                                                   title: "Aldrin on the lunar surface",
+                                                                   caption: "Buzz Aldrin at Tranquility Base, photographed by Neil Armstrong."))))
+        frames.append(SampleFrame(fileName: "SL4-143-4706.jpg", width: 448, height: 320, orientation: 1, exif: nil,
+                                  tags: DescriptiveTags(xmp: .init(keywords: ["Earth observation"], title: "Earth from Skylab"))))
+        frames.append(SampleFrame(fileName: "GEM04-43-3550.jpg", width: 432, height: 320, orientation: 1, exif: nil,
+                                  tags: DescriptiveTags(iptc: .init(keywords: ["Spacewalk", "Gemini IV"],
+                                                                    title: "First American spacewalk",
+                                                                    caption: "Ed White outside Gemini IV."))))
         frames.append(SampleFrame(fileName: "STS41B-35-1601.jpg", width: 416, height: 320, orientation: 1, exif: nil))
         // Not a NASA frame id: goes to `unassigned`.
         frames.append(SampleFrame(fileName: "crew-portrait.jpg", width: 320, height: 400, orientation: 1,

@@ -16,6 +16,9 @@ public struct SyntheticRaw {
     public var previewLongEdge: Int?
     /// The camera metadata written into IFD 0, the Exif IFD and the GPS IFD.
     public var exif = ExifBuilder()
+    /// The picture to store instead of the synthetic gradient: encoded bytes libvips reads, upright
+    /// (the benchmark makes its raw frames from its JPEG frames, so both routes see one picture).
+    public var picture: Data?
 
     public init(width: Int, height: Int, orientation: Int = 1, previewLongEdge: Int? = nil, exif: ExifBuilder = ExifBuilder()) {
         self.width = width
@@ -25,10 +28,17 @@ public struct SyntheticRaw {
         self.exif = exif
     }
 
-    public func dng() throws -> Data {
+    /// The picture in stored orientation, as the mosaic and (when asked) the preview JPEG.
+    struct Sensor {
+        let width: Int
+        let height: Int
+        let mosaic: Data
+        let preview: (jpeg: Data, width: Int, height: Int)?
+    }
+
+    func sensor() throws -> Sensor {
         try VipsRuntime.start()
-        var upright: UnsafeMutablePointer<VipsImage>?
-        guard cupola_vips_synthesise(Int32(width), Int32(height), &upright) == 0, let upright else { throw Self.failure() }
+        let upright = try picture.map(Self.decoded) ?? Self.synthesised(width: width, height: height)
         defer { g_object_unref(UnsafeMutableRawPointer(upright)) }
         var stored: UnsafeMutablePointer<VipsImage>?
         guard cupola_fixture_store_oriented(upright, Int32(orientation), &stored) == 0, let stored else { throw Self.failure() }
@@ -39,6 +49,14 @@ public struct SyntheticRaw {
         let storedWidth = Int(vips_image_get_width(stored)), storedHeight = Int(vips_image_get_height(stored))
         let bands = Int(vips_image_get_bands(stored))
         let mosaic = Self.mosaic(UnsafeRawBufferPointer(start: pixels, count: length), width: storedWidth, height: storedHeight, bands: bands)
+        let preview = try previewLongEdge.map { try Self.preview(stored, longEdge: $0) }
+        return Sensor(width: storedWidth, height: storedHeight, mosaic: mosaic,
+                      preview: preview.map { (jpeg: $0.0, width: $0.1, height: $0.2) })
+    }
+
+    public func dng() throws -> Data {
+        let sensor = try sensor()
+        let storedWidth = sensor.width, storedHeight = sensor.height, mosaic = sensor.mosaic
 
         var tiff = TIFFWriter()
         var raw = TIFFWriter.IFD()
@@ -77,8 +95,7 @@ public struct SyntheticRaw {
             tiff.ifds[0].pointer(34853, to: .ifd(tiff.ifds.count))
             tiff.ifds.append(Self.gpsIFD(gps))
         }
-        if let previewLongEdge {
-            let (jpeg, previewWidth, previewHeight) = try Self.preview(stored, longEdge: previewLongEdge)
+        if let (jpeg, previewWidth, previewHeight) = sensor.preview {
             var preview = TIFFWriter.IFD()
             preview.long(254, 1)
             preview.long(256, UInt32(previewWidth))
@@ -98,7 +115,7 @@ public struct SyntheticRaw {
         return tiff.write()
     }
 
-    private func exifIFD() -> TIFFWriter.IFD {
+    func exifIFD() -> TIFFWriter.IFD {
         var ifd = TIFFWriter.IFD()
         ifd.bytes(36864, Array("0231".utf8))
         if let value = exif.exposureTime { ifd.rationals(33434, [value]) }
@@ -113,7 +130,7 @@ public struct SyntheticRaw {
         return ifd
     }
 
-    private static func gpsIFD(_ gps: (latitude: Double, longitude: Double, altitude: Double)) -> TIFFWriter.IFD {
+    static func gpsIFD(_ gps: (latitude: Double, longitude: Double, altitude: Double)) -> TIFFWriter.IFD {
         func dms(_ value: Double) -> [(UInt32, UInt32)] {
             let degrees = abs(value), whole = degrees.rounded(.down), minutes = (degrees - whole) * 60
             let wholeMinutes = minutes.rounded(.down)
@@ -151,13 +168,31 @@ public struct SyntheticRaw {
 
     private static func preview(_ stored: UnsafeMutablePointer<VipsImage>, longEdge: Int) throws -> (Data, Int, Int) {
         var smaller: UnsafeMutablePointer<VipsImage>?
-        guard cupola_vips_resize_fit(stored, Int32(longEdge), &smaller) == 0, let smaller else { throw failure() }
+        guard cupola_vips_resize_fit(stored, Int32(clamping: longEdge), &smaller) == 0, let smaller else { throw failure() }
         defer { g_object_unref(UnsafeMutableRawPointer(smaller)) }
         var buffer: UnsafeMutableRawPointer?
         var length = 0
         guard cupola_vips_jpegsave(smaller, 92, &buffer, &length) == 0, let buffer else { throw failure() }
         defer { g_free(buffer) }
         return (Data(bytes: buffer, count: length), Int(vips_image_get_width(smaller)), Int(vips_image_get_height(smaller)))
+    }
+
+    private static func synthesised(width: Int, height: Int) throws -> UnsafeMutablePointer<VipsImage> {
+        var image: UnsafeMutablePointer<VipsImage>?
+        guard cupola_vips_synthesise(Int32(width), Int32(height), &image) == 0, let image else { throw failure() }
+        return image
+    }
+
+    /// The picture's pixels in memory, 8-bit sRGB, read once.
+    private static func decoded(_ picture: Data) throws -> UnsafeMutablePointer<VipsImage> {
+        try picture.withUnsafeBytes { buffer in
+            var header: UnsafeMutablePointer<VipsImage>?
+            var loader: UnsafePointer<CChar>?
+            guard cupola_vips_header(buffer.baseAddress, buffer.count, &header, &loader) == 0, let header else { throw failure() }
+            defer { g_object_unref(UnsafeMutableRawPointer(header)) }
+            guard let resident = vips_image_copy_memory(header) else { throw failure() }
+            return resident
+        }
     }
 
     private static func failure() -> SyntheticImage.Failure {

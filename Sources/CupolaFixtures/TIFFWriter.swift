@@ -15,7 +15,7 @@ struct TIFFWriter {
     /// One IFD. Entries that point somewhere (`pointer`) are filled in when the file is laid out.
     struct IFD {
         var entries: [Entry] = []
-        var pointers: [(tag: UInt16, target: Target)] = []
+        var pointers: [(tag: UInt16, targets: [Target])] = []
 
         mutating func ascii(_ tag: UInt16, _ text: String) {
             let bytes = Array(text.utf8) + [0]
@@ -40,8 +40,12 @@ struct TIFFWriter {
         }
         /// A LONG whose value is the offset of another IFD or a data block.
         mutating func pointer(_ tag: UInt16, to target: Target) {
-            long(tag, 0)
-            pointers.append((tag, target))
+            pointers(tag, to: [target])
+        }
+        /// LONGs pointing at several IFDs or blocks (NEF's SubIFDs: the preview, then the raw data).
+        mutating func pointers(_ tag: UInt16, to targets: [Target]) {
+            entries.append(Entry(tag: tag, type: .long, count: UInt32(targets.count), payload: [UInt8](repeating: 0, count: 4 * targets.count)))
+            pointers.append((tag, targets))
         }
 
         var size: Int {
@@ -64,10 +68,11 @@ struct TIFFWriter {
         var file: [UInt8] = [0x49, 0x49, 0x2A, 0x00] + Self.le32(8)
         for (index, ifd) in ifds.enumerated() {
             var entries = ifd.entries
-            for (tag, target) in ifd.pointers {
-                let value: Int
-                switch target { case .ifd(let n): value = offsets[n]; case .block(let n): value = blockOffsets[n] }
-                if let at = entries.firstIndex(where: { $0.tag == tag }) { entries[at].payload = Self.le32(UInt32(value)) }
+            for (tag, targets) in ifd.pointers {
+                let values = targets.map { target -> Int in
+                    switch target { case .ifd(let n): return offsets[n]; case .block(let n): return blockOffsets[n] }
+                }
+                if let at = entries.firstIndex(where: { $0.tag == tag }) { entries[at].payload = values.flatMap { Self.le32(UInt32($0)) } }
             }
             entries.sort { $0.tag < $1.tag }
             var extra = offsets[index] + 2 + 12 * entries.count + 4

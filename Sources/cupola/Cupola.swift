@@ -16,10 +16,10 @@ struct Cupola: AsyncParsableCommand {
               cupola ingest downlink/ --library /srv/galleries
             """,
         version: "cupola \(version) (libvips \(VipsRuntime.version))",
-        subcommands: [Ingest.self, Watch.self, Regenerate.self, Verify.self, Status.self, MakeSamples.self])
+        subcommands: [Ingest.self, Watch.self, Regenerate.self, Verify.self, Status.self, Site.self, MakeSamples.self])
 
     /// Commands whose `--json` promises one object on stdout, whatever happens.
-    static let jsonCommands: Set = ["ingest", "regenerate", "verify", "status"]
+    static let jsonCommands: Set = ["ingest", "regenerate", "verify", "status", "site"]
 
     /// ArgumentParser's own start-up, plus the `--json` object for a command line that does not
     /// parse (64): the commands print theirs for every later failure.

@@ -28,12 +28,36 @@ struct MakeSamples: ParsableCommand {
     @Option(name: .long, help: "Put every frame written with --count in this expedition's gallery (for archive-scale benchmarks).")
     var expedition: Int?
 
+    @Option(name: .long, help: "Write the frames as DNG camera raw files: with a full-size embedded JPEG preview (preview) or without (bare).")
+    var raw: RawKind?
+
+    @Option(name: .long, help: "With --raw: make one DNG of each picture in this folder (same names, .dng), instead of synthetic frames.")
+    var from: String?
+
+    enum RawKind: String, ExpressibleByArgument { case preview, bare }
+
     func run() throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        if let raw, let from {
+            try rawCopies(of: from, kind: raw)
+            return
+        }
         let frames = count.map { SampleDownlink.bulk(count: $0, longEdge: size, expedition: expedition) } ?? SampleDownlink.frames
         for sample in frames {
-            try sample.jpeg().write(to: URL(fileURLWithPath: folder).appendingPathComponent(sample.fileName))
+            let data = try raw.map { try sample.dng(preview: $0 == .preview) } ?? sample.jpeg()
+            let name = raw == nil ? sample.fileName : (sample.fileName as NSString).deletingPathExtension + ".dng"
+            try data.write(to: URL(fileURLWithPath: folder).appendingPathComponent(name))
         }
         print("wrote \(frames.count) frames to \(folder)")
+    }
+
+    private func rawCopies(of source: String, kind: RawKind) throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: source).sorted()
+        for name in names {
+            let picture = try Data(contentsOf: URL(fileURLWithPath: source).appendingPathComponent(name))
+            let dng = try SampleFrame.dng(of: picture, preview: kind == .preview)
+            try dng.write(to: URL(fileURLWithPath: folder).appendingPathComponent((name as NSString).deletingPathExtension + ".dng"))
+        }
+        print("wrote \(names.count) raw frames to \(folder)")
     }
 }

@@ -36,6 +36,7 @@ enum RunReport {
             if summary.refreshed > refreshedShown { Terminal.error("… and \(summary.refreshed - refreshedShown) more refreshed") }
             if let reason = summary.stoppedEarly { Terminal.error("cupola: stopped early: \(reason)") }
             Terminal.error(summary.line)
+            if let note = summary.iiif { Terminal.error("note: \(note)") }
         }
         if let stages = summary.stagesLine { Terminal.error(stages) }
     }

@@ -93,6 +93,8 @@ struct Watch: AsyncParsableCommand {
                     try pipeline.retrySuspects()
                     firstRound = false
                 }
+                // Theme rules changed since the last round (SIGHUP) take effect now, not with the next frame.
+                try pipeline.publish()
                 try pipeline.noteStaleRenditions()
                 if pipeline.summary.staleRenditions > 0 {
                     logger.warning("renditions out of date, run `cupola regenerate`",

@@ -16,7 +16,7 @@ struct CatalogContractTests {
         try library.catalog.apply(frames.map { .commit($0) })
         #expect(try library.catalog.frame(at: path(3)) == frames[2])
         #expect(try library.catalog.source(at: path(1))?.state == .ingested)
-        #expect(try library.catalog.sources(under: FilePathBytes("/downlink")).count == 3)
+        #expect(try library.catalog.knownFiles(under: FilePathBytes("/downlink")).count == 3)
         #expect(try library.catalog.frames(inGallery: "iss070").map(\.id) == ["ISS070-E-1", "ISS070-E-3", "ISS070-E-5"])
         let batch = try library.catalog.frames(inGallery: "iss070", from: frames[1].orderKey, after: true, limit: 1)
         #expect(batch.map(\.id) == ["ISS070-E-3"])

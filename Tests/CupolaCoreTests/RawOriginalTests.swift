@@ -70,6 +70,35 @@ struct RawOriginalTests {
         }
     }
 
+    @Test("a NEF-style file (Nikon TIFF layout, no DNG tags) goes LibRaw's Nikon path: format nef, upright by either route, its EXIF read")
+    func nikonLayout() async throws {
+        let folder = TemporaryFolder()
+        for orientation in 1...8 {
+            let decoded = SyntheticRaw(width: 480, height: 320, orientation: orientation, exif: Self.nikon(orientation: orientation))
+            _ = folder.write(try decoded.nef(), to: "in/ISS069-E-5600\(orientation).NEF")
+            var previewed = decoded
+            previewed.previewLongEdge = 480
+            _ = folder.write(try previewed.nef(), to: "in/ISS069-E-5700\(orientation).NEF")
+        }
+        let nef = try SyntheticRaw(width: 480, height: 320, previewLongEdge: 480).nef()
+        let identified = try #require(nef.withUnsafeBytes { RawOriginal.identify($0) }, "LibRaw did not open the NEF")
+        #expect(identified.format == .nef && identified.previewLongEdge == 480)
+        let library = folder.url.appendingPathComponent("lib").path
+        let summary = try await TestIngest.run([folder.url.appendingPathComponent("in").path], library: library)
+        #expect(summary.ingested == 16, "\(summary.problems)")
+        let groups = [
+            "decoded": Dictionary(uniqueKeysWithValues: (1...8).map { ($0, "ISS069-E-5600\($0)") }),
+            "preview": Dictionary(uniqueKeysWithValues: (1...8).map { ($0, "ISS069-E-5700\($0)") }),
+        ]
+        try OrientationTests.expectUpright(library: library, gallery: "iss069", groups: groups)
+        for frame in try TestIngest.frames(library) {
+            #expect(frame["format"] as? String == "nef")
+            #expect(frame["width"] as? Int == 480 && frame["height"] as? Int == 320, "\(frame["id"] ?? "")")
+            #expect((frame["camera"] as? [String: Any])?["model"] as? String == "NIKON D5")
+            #expect(frame["iso"] as? Int == 800, "\(frame["id"] ?? ""): \(frame)")
+        }
+    }
+
     @Test("raw renditions are close to those of a JPEG made from the same pixels, by either route")
     func closeToJPEG() async throws {
         let folder = TemporaryFolder()

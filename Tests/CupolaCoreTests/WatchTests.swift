@@ -166,6 +166,24 @@ struct WatchTests {
         #expect(watcher.stop() == 0)
     }
 
+    @Test("SIGHUP with a new theme rule publishes the theme at once, without waiting for a frame")
+    func themeOnHangup() throws {
+        let folder = TemporaryFolder()
+        let inbox = folder.folder("inbox")
+        let library = folder.url.appendingPathComponent("library").path
+        let watcher = try Watcher(inbox: inbox, library: library)
+        try SyntheticImage.jpeg(width: 600, height: 400).write(to: inbox.appendingPathComponent("ISS069-E-800.JPG"))
+        try SyntheticImage.jpeg(width: 600, height: 400).write(to: inbox.appendingPathComponent("ISS069-E-900.JPG"))
+        try Watcher.wait(seconds: 15) { watcher.frames("iss069").count == 2 }
+        try Data("[[theme]]\nid = \"early\"\nframes = [\"ISS069-E-1..ISS069-E-850\"]\n".utf8)
+            .write(to: URL(fileURLWithPath: "\(library)/cupola.toml"))
+        kill(watcher.process.processIdentifier, SIGHUP)
+        try Watcher.wait(seconds: 15) { watcher.frames("early").count == 1 }
+        #expect(watcher.frames("early").first?["id"] as? String == "ISS069-E-800")
+        #expect(watcher.frames("early").first?["gallery"] as? String == "iss069")
+        #expect(watcher.stop() == 0)
+    }
+
     @Test("--originals move: a frame arriving in the inbox ends up in the library, and leaves the inbox")
     func moveOriginals() throws {
         let folder = TemporaryFolder()

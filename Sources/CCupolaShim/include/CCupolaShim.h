@@ -135,9 +135,11 @@ int cupola_exif_save(ExifData *data, unsigned char **buf, unsigned int *len);
 
 /// What LibRaw's header parse says about a raw file. `orientation` is LibRaw's flip as an EXIF
 /// orientation (1-8); the preview size is 0 when there is no embedded preview (its format is
-/// known only once it is unpacked).
+/// known only once it is unpacked). The sensor size is what LibRaw allocates for the raw data
+/// (margins included), which a hostile header can make far larger than the picture.
 typedef struct {
     int width, height, orientation, dng;
+    int sensor_width, sensor_height;
     int preview_width, preview_height;
     char make[64], model[64];
 } CupolaRawInfo;
@@ -149,7 +151,7 @@ int cupola_raw_identify(const void *buf, size_t len, CupolaRawInfo *info);
 int cupola_raw_preview(const void *buf, size_t len, void **jpeg, size_t *jpeg_len);
 
 /// Demosaics the raw data (half size when `half`) into 8-bit sRGB in memory, in the stored
-/// orientation; gives up after `seconds`.
+/// orientation; gives up after `seconds`, between LibRaw's stages and inside them.
 #define CUPOLA_RAW_TIMED_OUT (-2)
 /// The raw data is cut short or damaged (cupola_raw_error() says which, and where).
 #define CUPOLA_RAW_DAMAGED (-3)

@@ -3,8 +3,9 @@
 /// SQLite is the embedded implementation; PostgreSQL (the `CupolaPostgres` target) is the shared one
 /// for many workers. The pipeline sees only this protocol and no SQL.
 public protocol Catalog: Sendable {
-    /// Every source recorded under a SOURCE folder, keyed by path bytes.
-    func sources(under root: FilePathBytes) throws(CatalogError) -> [FilePathBytes: SourceRecord]
+    /// Every file recorded under a SOURCE folder, keyed by path bytes: only as much of each as
+    /// telling "unchanged", "gone" or "moved" needs (`source(at:)` reads a whole record).
+    func knownFiles(under root: FilePathBytes) throws(CatalogError) -> [FilePathBytes: KnownFile]
     func source(at path: FilePathBytes) throws(CatalogError) -> SourceRecord?
     /// The frame made from the file at `path`, if it has one.
     func frame(at path: FilePathBytes) throws(CatalogError) -> CatalogFrame?
@@ -26,7 +27,16 @@ public protocol Catalog: Sendable {
     /// Up to `limit` frames of a gallery in order (`FrameOrder`), starting at `key` (or after it,
     /// when `after`); from the start when `key` is nil. Reads only those rows.
     func frames(inGallery id: String, from key: [UInt8]?, after: Bool, limit: Int) throws(CatalogError) -> [CatalogFrame]
-    /// The gallery's identity, as its first frame in order has it; nil when it has no frames.
+    /// The same stretch as `frames(inGallery:from:after:limit:)`, each frame as its page shows it.
+    func pageEntries(inGallery id: String, from key: [UInt8]?, after: Bool, limit: Int) throws(CatalogError) -> [PageEntry]
+    /// Brings theme membership up to date: rules new, changed or gone since the last call look at
+    /// every frame's catalog row; frames added or changed since are matched against the others.
+    /// Marks the themes' changed places and galleries dirty, like any frame change. Decodes nothing.
+    func updateThemes(_ rules: [ThemeRule]) throws(CatalogError) -> ThemeUpdate
+    /// Themes that hold at least one frame.
+    func themeGalleries() throws(CatalogError) -> [String]
+    /// The gallery's identity, as its first frame in order has it (a theme's, as its rule names
+    /// it); nil when it has no frames.
     func galleryIdentity(_ id: String) throws(CatalogError) -> GalleryIdentity?
 
     /// The pages last published for a gallery, in order.
@@ -67,6 +77,8 @@ public protocol Catalog: Sendable {
 
     /// The database's own consistency check (every page): nil when whole, else what it found.
     func integrityProblem() throws(CatalogError) -> String?
+    /// Which of these frame ids name a frame with a companion original (a raw + JPEG pair).
+    func pairedFrameIds(among ids: [String]) throws(CatalogError) -> Set<String>
     /// Which file holds a rendition stem in a gallery, if any.
     func stemOwner(_ key: StemKey) throws(CatalogError) -> FilePathBytes?
 
@@ -87,7 +99,8 @@ public typealias CatalogConnector = @Sendable (_ url: String, _ readOnly: Bool) 
 
 /// One change to the catalog, applied in batches by `Catalog.apply`.
 public enum CatalogChange: Sendable {
-    /// An ingested frame and its renditions.
+    /// An ingested frame and its renditions. A camera raw and a JPEG with one frame id in one
+    /// gallery become one frame (the JPEG's), the raw its companion original, in either order.
     case commit(CatalogFrame)
     /// A rejected or failed source with its reason; any frame it had is removed.
     case outcome(SourceRecord)
@@ -165,4 +178,13 @@ public enum CatalogError: Error, CustomStringConvertible, Sendable {
         case .lost(let location, let detail): return "\(location): lost the catalog server (\(detail)); run again"
         }
     }
+}
+
+extension Catalog {
+    /// Page entries made from the frames themselves, for what keeps none ready (a theme's pages).
+    public func freshPageEntries(inGallery id: String, from key: [UInt8]?, after: Bool, limit: Int) throws(CatalogError) -> [PageEntry] {
+        let frames = try frames(inGallery: id, from: key, after: after, limit: limit)
+        do { return try frames.map { try PageEntry($0, listedIn: id) } } catch { throw .io(detail: "\(error)") }
+    }
+
 }

@@ -16,6 +16,26 @@ public enum SourceState: String, Sendable, Codable {
 }
 
 /// What the catalog knows about one source file.
+/// What a run needs to know of every file under a SOURCE before it reads any: whether the file is
+/// as recorded, and whether its frame survives the file's loss. No strings: at 10^5 files a no-op
+/// run spent a tenth of its time loading whole records it then compared by stat alone.
+public struct KnownFile: Sendable, Hashable {
+    public var stat: FileStat
+    public var state: SourceState
+    /// The library keeps its own copy of the original (`--originals copy|move`).
+    public var keepsOriginal: Bool
+
+    public init(stat: FileStat, state: SourceState, keepsOriginal: Bool) {
+        self.stat = stat
+        self.state = state
+        self.keepsOriginal = keepsOriginal
+    }
+
+    public init(_ record: SourceRecord) {
+        self.init(stat: record.stat, state: record.state, keepsOriginal: record.original != nil)
+    }
+}
+
 public struct SourceRecord: Sendable, Hashable {
     public var path: FilePathBytes
     public var root: FilePathBytes
@@ -85,9 +105,12 @@ public struct CatalogFrame: Sendable, Hashable {
     public var height: Int
     public var metadata: FrameMetadata
     public var renditions: [RenditionRecord]
+    /// The frame's other originals: a camera raw beside the JPEG the frame is shown from.
+    public var companions: [CompanionOriginal] = []
 
     public init(source: SourceRecord, gallery: GalleryIdentity, name: FrameName?, id: String, stem: String, format: String,
-                width: Int, height: Int, metadata: FrameMetadata, renditions: [RenditionRecord]) {
+                width: Int, height: Int, metadata: FrameMetadata, renditions: [RenditionRecord],
+                companions: [CompanionOriginal] = []) {
         self.source = source
         self.gallery = gallery
         self.name = name
@@ -98,6 +121,26 @@ public struct CatalogFrame: Sendable, Hashable {
         self.height = height
         self.metadata = metadata
         self.renditions = renditions
+        self.companions = companions
+    }
+}
+
+/// A second original of a frame (the raw file of a raw + JPEG pair): listed, not rendered.
+public struct CompanionOriginal: Sendable, Hashable {
+    public var path: FilePathBytes
+    public var root: FilePathBytes
+    public var label: String
+    public var format: String
+    public var bytes: Int64
+    public var sha256: String?
+
+    public init(path: FilePathBytes, root: FilePathBytes, label: String, format: String, bytes: Int64, sha256: String?) {
+        self.path = path
+        self.root = root
+        self.label = label
+        self.format = format
+        self.bytes = bytes
+        self.sha256 = sha256
     }
 }
 

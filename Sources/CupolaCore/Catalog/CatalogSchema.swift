@@ -87,6 +87,15 @@ enum CatalogSchema {
         migrator.registerMigration("v10: missions of every program, with program and order") { db in
             try CatalogSchema.reidentifyMissionGalleries(db)
         }
+        migrator.registerMigration("v11: raw and JPEG originals of one frame") { db in
+            try OriginalPairMigration.apply(db)
+        }
+        migrator.registerMigration("v12: theme galleries") { db in
+            try ThemeMigration.apply(db)
+        }
+        migrator.registerMigration("v14: frames' page entries kept ready") { db in
+            try PageEntryMigration.apply(db)
+        }
         return migrator
     }
 }

@@ -18,14 +18,16 @@ extension SQLiteCatalog {
                 var retired: [CatalogFrame] = []
                 for change in changes {
                     switch change {
-                    case .commit(let frame): try Self.insert(frame, in: db)
+                    case .commit(let frame): retired += try Self.commit(frame, in: db)
                     case .refresh(let source): _ = try Self.upsert(source, in: db)
                     case .outcome(let source):
                         retired += try Self.frames(in: db, filter: "source.path = ?", arguments: [Data(source.path.bytes)])
+                        try Self.releasePairs(ofSourceAt: source.path, in: db)
                         let id = try Self.upsert(source, in: db)
                         try db.execute(sql: "DELETE FROM frame WHERE source_id = ?", arguments: [id])
                     case .remove(let path):
                         retired += try Self.frames(in: db, filter: "source.path = ?", arguments: [Data(path.bytes)])
+                        try Self.releasePairs(ofSourceAt: path, in: db)
                         try db.execute(sql: "DELETE FROM source WHERE path = ?", arguments: [Data(path.bytes)])
                     case .move(let from, let frame):
                         retired += try Self.move(from: from, to: frame, in: db)
@@ -53,6 +55,12 @@ extension SQLiteCatalog {
             """, [id, frame.gallery.id, gallery, frame.id, name, frame.stem, frame.format,
                              frame.width, frame.height, frame.metadata.captured, metadata, Data(frame.orderKey)])
         for rendition in frame.renditions { try insert(rendition, of: id, in: db) }
+        // Last: the triggers clear the entry as the renditions go in. A frame with a raw companion
+        // is left without one: `frame` does not carry the companion, the catalog's rows do.
+        try db.executeCached("""
+            UPDATE frame SET page_entry = ?, page_entry_format = ?
+            WHERE source_id = ? AND NOT EXISTS (SELECT 1 FROM companion WHERE frame_source_id = ?)
+            """, [try PageEntry.json(frame), PageEntry.format, id, id])
     }
 
     private static func insert(_ rendition: RenditionRecord, of sourceId: Int64, in db: Database) throws {
@@ -168,6 +176,7 @@ extension SQLiteCatalog {
                     bytes: row["bytes"], width: row["width"], height: row["height"], sha256: row["sha256"]))
             }
         }
+        let companions = try self.companions(ofSourceIds: ids, in: db)
         let decoder = JSONDecoder()
         // A batch is nearly always one gallery: its identity is decoded once, not once a frame.
         var identities: [String: GalleryIdentity] = [:]
@@ -183,7 +192,8 @@ extension SQLiteCatalog {
                 id: row["frame_id"], stem: row["stem"], format: row["format"],
                 width: row["width"], height: row["height"],
                 metadata: try decoder.decode(FrameMetadata.self, from: Data((row["metadata_json"] as String).utf8)),
-                renditions: renditions[row["source_id"]] ?? [])
+                renditions: renditions[row["source_id"]] ?? [],
+                companions: companions[row["source_id"]] ?? [])
         }
     }
 

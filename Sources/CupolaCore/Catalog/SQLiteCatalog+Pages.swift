@@ -6,6 +6,7 @@ extension SQLiteCatalog {
     public func frames(inGallery id: String, from key: [UInt8]?, after: Bool, limit: Int) throws(CatalogError) -> [CatalogFrame] {
         try perform {
             try queue.read { db in
+                if try Self.isTheme(id, in: db) { return try Self.themeFrames(id, from: key, after: after, limit: limit, in: db) }
                 guard let key else {
                     return try Self.frames(in: db, filter: "frame.gallery = ?", arguments: [id],
                                            then: "ORDER BY frame.sort_key LIMIT \(limit)")
@@ -16,11 +17,58 @@ extension SQLiteCatalog {
         }
     }
 
+    /// Entries kept in the catalog; those missing (cleared by a change, from an older library, or
+    /// of another format) are made from the frames' columns and kept for next time.
+    public func pageEntries(inGallery id: String, from key: [UInt8]?, after: Bool, limit: Int) throws(CatalogError) -> [PageEntry] {
+        // A theme shows frames of other galleries, each in a form of its own: made afresh.
+        if try perform({ try queue.read { db in try Self.isTheme(id, in: db) } }) {
+            return try freshPageEntries(inGallery: id, from: key, after: after, limit: limit)
+        }
+        let (rows, missing) = try perform {
+            try queue.read { db in
+                let range = key == nil ? "" : "AND sort_key \(after ? ">" : ">=") ?"
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT sort_key, frame_id, captured, CASE WHEN page_entry_format = ? THEN page_entry END, source_id
+                    FROM frame WHERE gallery = ? \(range) ORDER BY sort_key LIMIT \(limit)
+                    """, arguments: key.map { [PageEntry.format, id, Data($0)] } ?? [PageEntry.format, id])
+                // Read in source-id order, so the frames line up with the sorted ids.
+                let missingIds = rows.filter { $0.hasNull(atIndex: 3) }.map { $0[4] as Int64 }.sorted()
+                guard !missingIds.isEmpty else { return (rows, [Int64: CatalogFrame]()) }
+                let frames = try Self.frames(in: db, filter: "source.id IN (\(missingIds.map(String.init).joined(separator: ",")))",
+                                             arguments: [], then: "ORDER BY source.id")
+                return (rows, Dictionary(uniqueKeysWithValues: zip(missingIds, frames)))
+            }
+        }
+        var made: [Int64: Data] = [:]
+        do {
+            for (sourceId, frame) in missing { made[sourceId] = try PageEntry.json(frame) }
+        } catch {
+            throw .io(detail: "\(error)")
+        }
+        if !made.isEmpty { try keep(made) }
+        return rows.map { row in
+            PageEntry(key: [UInt8](row[0] as Data), id: row[1], captured: row[2],
+                      json: row.hasNull(atIndex: 3) ? made[row[4]] ?? Data() : row[3])
+        }
+    }
+
+    private func keep(_ entries: [Int64: Data]) throws(CatalogError) {
+        try perform {
+            try queue.write { db in
+                for (sourceId, json) in entries {
+                    try db.executeCached("UPDATE frame SET page_entry = ?, page_entry_format = ? WHERE source_id = ?",
+                                         [json, PageEntry.format, sourceId])
+                }
+            }
+        }
+    }
+
     public func galleryIdentity(_ id: String) throws(CatalogError) -> GalleryIdentity? {
         try perform {
             try queue.read { db in
-                try String.fetchOne(db, sql: "SELECT gallery_json FROM frame WHERE gallery = ? ORDER BY sort_key LIMIT 1",
-                                    arguments: [id]).map { try JSONDecoder().decode(GalleryIdentity.self, from: Data($0.utf8)) }
+                if try Self.isTheme(id, in: db) { return try Self.themeIdentity(id, in: db) }
+                return try String.fetchOne(db, sql: "SELECT gallery_json FROM frame WHERE gallery = ? ORDER BY sort_key LIMIT 1",
+                                           arguments: [id]).map { try JSONDecoder().decode(GalleryIdentity.self, from: Data($0.utf8)) }
             }
         }
     }

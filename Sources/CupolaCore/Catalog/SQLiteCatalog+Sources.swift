@@ -18,21 +18,23 @@ extension SQLiteCatalog {
             original: row.hasNull(atIndex: 9) ? nil : FilePathBytes(bytes: bytes(row, 9)))
     }
 
-    private static func bytes(_ row: Row, _ index: Int) -> [UInt8] {
+    static func bytes(_ row: Row, _ index: Int) -> [UInt8] {
         row.dataNoCopy(atIndex: index).map { [UInt8]($0) } ?? []
     }
 
-    public func sources(under root: FilePathBytes) throws(CatalogError) -> [FilePathBytes: SourceRecord] {
+    public func knownFiles(under root: FilePathBytes) throws(CatalogError) -> [FilePathBytes: KnownFile] {
         try perform {
             try queue.read { db in
-                let rows = try Row.fetchCursor(db, sql: "SELECT \(Self.sourceColumns) FROM source WHERE root = ?",
-                                               arguments: [Data(root.bytes)])
-                var result: [FilePathBytes: SourceRecord] = [:]
-                result.reserveCapacity(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM source WHERE root = ?",
-                                                        arguments: [Data(root.bytes)]) ?? 0)
+                let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM source WHERE root = ?", arguments: [Data(root.bytes)]) ?? 0
+                var result: [FilePathBytes: KnownFile] = [:]
+                result.reserveCapacity(count)
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT path, size, mtime_ns, inode, state, original IS NOT NULL FROM source WHERE root = ?
+                    """, arguments: [Data(root.bytes)])
                 while let row = try rows.next() {
-                    let record = Self.sourceRecord(row)
-                    result[record.path] = record
+                    result[FilePathBytes(bytes: Self.bytes(row, 0))] = KnownFile(
+                        stat: FileStat(size: row[1], modifiedNanoseconds: row[2], inode: UInt64(bitPattern: row[3])),
+                        state: SourceState(rawValue: row[4]) ?? .failed, keepsOriginal: row[5])
                 }
                 return result
             }
@@ -113,6 +115,7 @@ extension SQLiteCatalog {
                     .map(Self.sourceRecord)
                 let retired = try Self.frames(in: db, filter: "source.state = 'isolated'", arguments: [])
                 try Self.markDirty(retired.map(\.gallery.id), in: db)
+                try Self.releasePairs(ofSourceIds: "SELECT id FROM source WHERE state = 'isolated'", in: db)
                 try db.execute(sql: "DELETE FROM frame WHERE source_id IN (SELECT id FROM source WHERE state = 'isolated')")
                 try db.execute(sql: "UPDATE source SET state = 'rejected', reason = 'crashed the decoder' WHERE state = 'isolated'")
                 try db.execute(sql: "UPDATE source SET state = 'suspect' WHERE state = 'processing'")

@@ -129,12 +129,14 @@ public struct GalleryPublisher: Sendable {
     }
 
     public func indexData() throws -> Data {
-        // Missions chronologically by program, then the galleries that are no mission.
+        // Missions chronologically by program, then the galleries that are no mission, then themes.
         let galleries = try catalog.publishedGalleries().sorted { $0.identity < $1.identity }
         let index = GalleryIndex(
-            galleryCount: galleries.count, frameCount: galleries.reduce(0) { $0 + $1.frameCount },
+            // A theme lists frames its mission galleries hold: the library's total counts them once.
+            galleryCount: galleries.count,
+            frameCount: galleries.filter { !$0.identity.isTheme }.reduce(0) { $0 + $1.frameCount },
             galleries: galleries.map {
-                GalleryIndex.Entry(id: $0.identity.id, title: $0.identity.title, mission: $0.identity.mission,
+                GalleryIndex.Entry(id: $0.identity.id, kind: $0.identity.indexKind, title: $0.identity.title, mission: $0.identity.mission,
                                    expedition: $0.identity.expedition, program: $0.identity.program,
                                    order: $0.identity.order, frameCount: $0.frameCount,
                                    captureRange: CaptureRange(first: $0.firstCapture, last: $0.lastCapture),
@@ -144,8 +146,7 @@ public struct GalleryPublisher: Sendable {
     }
 
     private func write(_ data: Data, to file: FilePathBytes, report: inout Report) throws {
-        if let existing = FileManager.default.contents(atPath: file.description), existing == data { return }
-        try AtomicFile.write(data, to: file)
+        guard try AtomicFile.writeIfChanged(data, to: file) else { return }
         report.written.append(file)
         report.bytesWritten += data.count
     }

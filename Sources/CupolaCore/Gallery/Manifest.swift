@@ -45,7 +45,8 @@ struct GalleryManifest: Encodable {
 
 /// One page of a gallery's frames: `cupola.page/1`, each frame exactly as `cupola.gallery/1` had it.
 struct GalleryPage: Encodable {
-    let schema = "cupola.page/1"
+    static let schemaName = "cupola.page/1"
+    let schema = schemaName
     let gallery: String
     let frames: [ManifestFrame]
 
@@ -79,6 +80,16 @@ struct CaptureRange: Encodable, Equatable {
 
 struct ManifestFrame: Encodable {
     let frame: CatalogFrame
+    /// The gallery whose page lists the frame: a theme lists frames that live in mission galleries.
+    let listedIn: String
+
+    init(_ frame: CatalogFrame, listedIn gallery: String) {
+        self.frame = frame
+        listedIn = gallery
+    }
+
+    /// A theme's frame names its own gallery, and its renditions are that gallery's files.
+    private var home: String? { frame.gallery.id == listedIn ? nil : frame.gallery.id }
 
     struct Camera: Encodable {
         let make: String?
@@ -102,9 +113,18 @@ struct ManifestFrame: Encodable {
         let bytes: Int
     }
 
+    /// One original file of the frame, for `originals`: the primary first, then a raw companion.
+    struct Original: Encodable {
+        let path: String
+        let format: String
+        let bytes: Int64
+        let sha256: String?
+    }
+
     enum CodingKeys: String, CodingKey {
-        case id, mission, roll, frame, source, sha256, bytes, format, width, height, orientation, captured, capturedSource
-        case camera, lens, focalLength, fNumber, exposureTime, iso, gps, renditions, warnings
+        case id, gallery, mission, roll, frame, source, sha256, bytes, format, width, height, orientation, captured, capturedSource
+        case camera, lens, focalLength, fNumber, exposureTime, iso, gps, renditions, warnings, originals
+        case title, caption, keywords
     }
 
     /// Absent values are written as `null`, so every frame has the same keys.
@@ -112,6 +132,7 @@ struct ManifestFrame: Encodable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         let metadata = frame.metadata
         try container.encode(frame.id, forKey: .id)
+        try container.encodeIfPresent(home, forKey: .gallery)
         try container.encode(frame.name?.mission, forKey: .mission)
         try container.encode(frame.name?.roll, forKey: .roll)
         try container.encode(frame.name?.frame, forKey: .frame)
@@ -132,11 +153,22 @@ struct ManifestFrame: Encodable {
         try container.encode(metadata.exposureTime, forKey: .exposureTime)
         try container.encode(metadata.iso, forKey: .iso)
         try container.encode(metadata.gps, forKey: .gps)
+        // From the file's XMP or IPTC; absent when it carries none, so older pages keep their bytes.
+        try container.encodeIfPresent(metadata.title, forKey: .title)
+        try container.encodeIfPresent(metadata.caption, forKey: .caption)
+        try container.encodeIfPresent(metadata.keywords, forKey: .keywords)
+        let prefix = home.map { "../\($0)/" } ?? ""
         let renditions = Dictionary(uniqueKeysWithValues: frame.renditions.map {
-            ($0.name, Rendition(path: $0.path, width: $0.width, height: $0.height, bytes: $0.bytes))
+            ($0.name, Rendition(path: prefix + $0.path, width: $0.width, height: $0.height, bytes: $0.bytes))
         })
         try container.encode(renditions, forKey: .renditions)
         if !metadata.warnings.isEmpty { try container.encode(metadata.warnings, forKey: .warnings) }
+        // Only frames with more than one original list them: `source` and its fields are the primary.
+        if !frame.companions.isEmpty {
+            let primary = Original(path: frame.source.label, format: frame.format, bytes: frame.source.stat.size, sha256: frame.source.sha256)
+            let others = frame.companions.map { Original(path: $0.label, format: $0.format, bytes: $0.bytes, sha256: $0.sha256) }
+            try container.encode([primary] + others, forKey: .originals)
+        }
     }
 }
 
@@ -149,6 +181,8 @@ struct GalleryIndex: Encodable {
 
     struct Entry: Encodable {
         let id: String
+        /// "mission", "theme", or "other" (`unassigned`).
+        let kind: String
         let title: String
         let mission: String?
         let expedition: Int?
@@ -161,6 +195,7 @@ struct GalleryIndex: Encodable {
         func encode(to encoder: Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(id, forKey: .id)
+            try container.encode(kind, forKey: .kind)
             try container.encode(title, forKey: .title)
             try container.encode(mission, forKey: .mission)
             try container.encode(expedition, forKey: .expedition)
@@ -171,12 +206,12 @@ struct GalleryIndex: Encodable {
             try container.encode(manifest, forKey: .manifest)
         }
 
-        enum CodingKeys: String, CodingKey { case id, title, mission, expedition, program, order, frameCount, captureRange, manifest }
+        enum CodingKeys: String, CodingKey { case id, kind, title, mission, expedition, program, order, frameCount, captureRange, manifest }
     }
 }
 
 extension GalleryIdentity {
-    enum CodingKeys: String, CodingKey { case id, title, mission, expedition, program, order }
+    enum CodingKeys: String, CodingKey { case id, title, mission, expedition, program, order, kind }
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -186,6 +221,8 @@ extension GalleryIdentity {
         try container.encode(expedition, forKey: .expedition)
         try container.encode(program, forKey: .program)
         try container.encode(order, forKey: .order)
+        // Only themes say so: mission manifests keep their bytes.
+        try container.encodeIfPresent(kind, forKey: .kind)
     }
 }
 

@@ -30,22 +30,19 @@ public enum PagePartition {
 
 /// Cuts a stream of frames, in gallery order, into pages.
 struct PageCutter {
-    private(set) var frames: [CatalogFrame] = []
-    private(set) var keys: [[UInt8]] = []
+    private(set) var entries: [PageEntry] = []
 
     /// Adds a frame; returns the finished page when this frame ends one.
-    mutating func add(_ frame: CatalogFrame) -> (frames: [CatalogFrame], keys: [[UInt8]])? {
-        let key = frame.orderKey
-        frames.append(frame)
-        keys.append(key)
-        guard PagePartition.endsPage(key) || frames.count >= PagePartition.maxSize else { return nil }
+    mutating func add(_ entry: PageEntry) -> [PageEntry]? {
+        entries.append(entry)
+        guard PagePartition.endsPage(entry.key) || entries.count >= PagePartition.maxSize else { return nil }
         return flush()
     }
 
     /// The page in progress, at the end of the gallery.
-    mutating func flush() -> (frames: [CatalogFrame], keys: [[UInt8]])? {
-        guard !frames.isEmpty else { return nil }
-        defer { frames = []; keys = [] }
-        return (frames, keys)
+    mutating func flush() -> [PageEntry]? {
+        guard !entries.isEmpty else { return nil }
+        defer { entries = [] }
+        return entries
     }
 }

@@ -77,11 +77,11 @@ struct PageRecut {
         var cursor = start
         var oldEnd = oldIndex
         while true {
-            let batch = try catalog.frames(inGallery: gallery, from: cursor, after: cursor != nil, limit: GalleryPublisher.batchSize)
-            for frame in batch {
-                guard let page = cutter.add(frame) else { continue }
+            let batch = try catalog.pageEntries(inGallery: gallery, from: cursor, after: cursor != nil, limit: GalleryPublisher.batchSize)
+            for entry in batch {
+                guard let page = cutter.add(entry) else { continue }
                 try finish(page, emit: emit)
-                guard stopWhenAligned, let lastKey = page.keys.last else { continue }
+                guard stopWhenAligned, let lastKey = page.last?.key else { continue }
                 while oldEnd < old.count - 1 && old[oldEnd].lastKey.lexicographicallyPrecedes(lastKey) { oldEnd += 1 }
                 if old[oldEnd].lastKey == lastKey {
                     removing += old[oldIndex...oldEnd]
@@ -89,22 +89,21 @@ struct PageRecut {
                 }
             }
             if batch.count < GalleryPublisher.batchSize { break }
-            cursor = batch.last!.orderKey
+            cursor = batch.last!.key
         }
         if let page = cutter.flush() { try finish(page, emit: emit) }
         if stopWhenAligned { removing += old[oldIndex...] }
         return old.count - 1
     }
 
-    private mutating func finish(_ page: (frames: [CatalogFrame], keys: [[UInt8]]), emit: (Page) throws -> Void) throws {
-        let data = try GalleryPublisher.encoder.encode(GalleryPage(gallery: gallery, frames: page.frames.map(ManifestFrame.init)))
-            + Data("\n".utf8)
+    private mutating func finish(_ page: [PageEntry], emit: (Page) throws -> Void) throws {
+        let data = try PageEntry.page(gallery: gallery, entries: page)
         let sha256 = Hashing.sha256(data)
-        let range = CaptureRange(page.frames.map(\.metadata.captured))
-        let record = PageRecord(firstKey: page.keys.first!, lastKey: page.keys.last!,
+        let range = CaptureRange(page.map(\.captured))
+        let record = PageRecord(firstKey: page.first!.key, lastKey: page.last!.key,
                                 path: "pages/\(sha256.prefix(16)).json", sha256: sha256, bytes: data.count,
-                                frameCount: page.frames.count, captureFirst: range?.first, captureLast: range?.last,
-                                firstFrame: page.frames.first!.id, lastFrame: page.frames.last!.id)
+                                frameCount: page.count, captureFirst: range?.first, captureLast: range?.last,
+                                firstFrame: page.first!.id, lastFrame: page.last!.id)
         adding.append(record)
         try emit(Page(record: record, data: data))
     }

@@ -8,6 +8,8 @@ public struct ImageProbe: Sendable {
         case jpeg, png, tiff, webp, heif
         /// Camera raw, read through LibRaw; `raw` is a raw format without a more usual name.
         case dng, nef, cr2, cr3, arw, orf, rw2, raf, pef, srw, raw
+
+        public var isRaw: Bool { ![.jpeg, .png, .tiff, .webp, .heif].contains(self) }
     }
 
     public let format: Format
@@ -90,6 +92,9 @@ final class OpenedImage {
         if megapixels > maxMegapixels {
             throw .tooLarge(width: probe.storedWidth, height: probe.storedHeight, pages: probe.pages,
                             limitMegapixels: maxMegapixels)
+        }
+        if let raw, Double(raw.sensorWidth) * Double(raw.sensorHeight) / 1e6 > maxMegapixels {
+            throw .tooLarge(width: raw.sensorWidth, height: raw.sensorHeight, pages: 1, limitMegapixels: maxMegapixels)
         }
     }
 

@@ -13,8 +13,9 @@ public struct BatchScanner: Sendable {
         /// Folders that could not be listed or looked into: reported as problems, and their
         /// catalog entries must not be treated as gone.
         public var unreadableFolders: [UnreadableFolder] = []
-        /// The paths of `arrivals`, for asking what the scan did not see (built once per scan).
-        public var paths: Set<FilePathBytes> = []
+        /// The paths of `arrivals`, for asking what the scan did not see. Built only when asked:
+        /// a run in which every known file was seen again never needs it.
+        public func pathSet() -> Set<FilePathBytes> { Set(arrivals.lazy.map(\.path)) }
 
         /// What each file's stat was, by path (the poller's memory between scans).
         var stats: [FilePathBytes: FileStat] { Dictionary(uniqueKeysWithValues: arrivals.map { ($0.path, $0.stat) }) }
@@ -28,19 +29,22 @@ public struct BatchScanner: Sendable {
         let start = folder ?? source.path
         let relative = source.name + start.bytes.dropFirst(source.path.bytes.count)
         walk(folder: start, relative: Array(relative), source: source, into: &result)
-        result.arrivals.sort { $0.path < $1.path }
-        result.paths = Set(result.arrivals.map(\.path))
+        // Nearly always in order already (names are listed sorted); a folder name that sorts after
+        // its sibling file only once `/` is appended is the exception.
+        if !result.arrivals.isSortedByPath { result.arrivals.sort { $0.path < $1.path } }
         return result
     }
 
     private func walk(folder: FilePathBytes, relative: [UInt8], source: SourceFolder, into result: inout Result) {
         let names: [[UInt8]]
+        let descriptor: Int32
         do {
-            names = try listFolder(folder)
+            (names, descriptor) = try listFolder(folder)
         } catch {
             result.unreadableFolders.append(UnreadableFolder(path: folder, label: relative, error: error))
             return
         }
+        defer { close(descriptor) }
         for name in names {
             let path = folder.appending(name)
             let label = relative + [UInt8(ascii: "/")] + name
@@ -50,7 +54,7 @@ public struct BatchScanner: Sendable {
             }
             let raw: stat
             do {
-                raw = try lstatBytes(path)
+                raw = try lstatBytes(name, in: descriptor, path: path)
             } catch let error as SystemCallError where error.code != ENOENT {
                 // Listed but not searchable (read without execute permission): nothing in it can
                 // be reached, so the folder is as unreadable as one that cannot be listed.
@@ -77,11 +81,15 @@ public struct BatchScanner: Sendable {
         }
     }
 
-    private func listFolder(_ folder: FilePathBytes) throws(SystemCallError) -> [[UInt8]] {
+    /// The folder's names in byte order, and a descriptor on it: each entry is then stat'ed by
+    /// name relative to it, not by a full path the kernel would walk again component by component.
+    private func listFolder(_ folder: FilePathBytes) throws(SystemCallError) -> ([[UInt8]], Int32) {
         guard let entries = FolderListing.entries(of: folder) else {
             throw SystemCallError(call: "opendir", path: folder.description, code: errno)
         }
-        return entries.map(\.name).sorted { $0.lexicographicallyPrecedes($1) }
+        let descriptor = folder.withCString { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        guard descriptor >= 0 else { throw SystemCallError(call: "open", path: folder.description, code: errno) }
+        return (entries.map(\.name).sorted(by: FilePathBytes.precedes), descriptor)
     }
 }
 
@@ -98,4 +106,8 @@ public struct UnreadableFolder: Sendable, Hashable {
         let cause = error.code == EACCES || error.code == EPERM ? "permission denied" : String(cString: strerror(error.code))
         reason = "cannot read folder: \(cause)"
     }
+}
+
+extension [Arrival] {
+    var isSortedByPath: Bool { indices.dropFirst().allSatisfy { self[$0 - 1].path < self[$0].path } }
 }

@@ -47,7 +47,8 @@ public struct LibraryVerifier {
                                     detail: "\(damage); restore it from a backup or move it aside to rebuild", repairable: false))
         }
         let publisher = GalleryPublisher(layout: layout, catalog: catalog)
-        let galleries = try catalog.galleries().map(\.identity.id)
+        let themes = try catalog.themeGalleries()
+        let galleries = try catalog.galleries().map(\.identity.id) + themes
         for gallery in galleries {
             let file = layout.manifestFile(gallery)
             let expected = try publisher.manifestData(gallery: gallery)
@@ -147,8 +148,10 @@ extension LibraryVerifier {
             AtomicFile.remove(layout.root.appending(problem.file))
         }
         // Every page is re-cut and re-read: a missing or edited one is written again.
-        let galleries = Set(try catalog.galleries().map(\.identity.id)).union(try catalog.dirtyGalleries())
+        let galleries = Set(try catalog.galleries().map(\.identity.id) + (try catalog.themeGalleries()))
+            .union(try catalog.dirtyGalleries())
         try GalleryPublisher(layout: layout, catalog: catalog).publish(galleries: galleries, checkPages: true)
+        if settings.site.enabled { try SitePublisher(layout: layout, baseURL: settings.site.baseURL).publish(galleries: nil) }
         try catalog.markClean(galleries)
         let remaining = try verify(deep: problems.contains { [.originalChanged, .originalMissing].contains($0.kind) })
         return RenditionRepair.explain(remaining, failures: summary.problems, filesOfFrame: filesOfFrame)

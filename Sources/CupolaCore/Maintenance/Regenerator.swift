@@ -228,6 +228,7 @@ public final class Regenerator {
     private func publish(_ summary: inout Summary, progress: Progress) throws {
         let dirty = try catalog.dirtyGalleries().union(progress.touched)
         try GalleryPublisher(layout: layout, catalog: catalog).publish(galleries: dirty)
+        if settings.site.enabled { try SitePublisher(layout: layout, baseURL: settings.site.baseURL).publish(galleries: dirty) }
         try catalog.markClean(dirty)
         summary.galleries = progress.touched.sorted()
         // A pruned rendition's folder (`<gallery>/medium/`) goes once empty; rmdir leaves any

@@ -16,6 +16,11 @@ public struct FrameMetadata: Codable, Hashable, Sendable {
     /// `captured` is. Kept in the catalog; the manifest does not publish it (yet).
     public var capturedSource: String?
     public var gps: GPSPosition?
+    /// From XMP (`dc:subject`, `dc:title`, `dc:description`) or IPTC-IIM (Keywords, ObjectName or
+    /// Headline, Caption-Abstract); nil when the file carries none (`DescriptiveMetadata`).
+    public var keywords: [String]?
+    public var title: String?
+    public var caption: String?
     /// What could not be read, for example a malformed EXIF block: the frame is kept regardless.
     public var warnings: [String] = []
 

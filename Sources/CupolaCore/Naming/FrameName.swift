@@ -86,10 +86,14 @@ public struct GalleryIdentity: Hashable, Sendable, Codable, Comparable {
     public let program: String?
     /// Sorts missions chronologically by program, then within it; nil for other galleries.
     public let order: Int?
+    /// "theme" for a theme gallery (`ThemeRule`); nil for mission galleries and `unassigned`.
+    public let kind: String?
 
     public static let unassigned = GalleryIdentity(id: "unassigned", title: "Unassigned", mission: nil, expedition: nil)
 
-    init(id: String, title: String, mission: String?, expedition: Int?, program: String? = nil, order: Int? = nil) {
+    init(id: String, title: String, mission: String?, expedition: Int?, program: String? = nil, order: Int? = nil,
+         kind: String? = nil) {
+        self.kind = kind
         self.id = id
         self.title = title
         self.mission = mission
@@ -103,6 +107,15 @@ public struct GalleryIdentity: Hashable, Sendable, Codable, Comparable {
                   expedition: name.expedition, program: name.program.rawValue, order: name.missionOrder)
     }
 
+    init(theme id: String, title: String) {
+        self.init(id: id, title: title, mission: nil, expedition: nil, kind: "theme")
+    }
+
+    public var isTheme: Bool { kind == "theme" }
+
+    /// `kind` in `index.json`: "mission", "theme", or "other" (`unassigned`).
+    var indexKind: String { isTheme ? "theme" : program != nil ? "mission" : "other" }
+
     /// "STS-98": NASA writes shuttle flights without leading zeros (the id keeps them: `sts098`).
     static func shuttleTitle(_ number: Int) -> String { "STS-\(number)" }
 
@@ -114,11 +127,13 @@ public struct GalleryIdentity: Hashable, Sendable, Codable, Comparable {
                   mission: try container.decodeIfPresent(String.self, forKey: .mission),
                   expedition: try container.decodeIfPresent(Int.self, forKey: .expedition),
                   program: try container.decodeIfPresent(String.self, forKey: .program),
-                  order: try container.decodeIfPresent(Int.self, forKey: .order))
+                  order: try container.decodeIfPresent(Int.self, forKey: .order),
+                  kind: try container.decodeIfPresent(String.self, forKey: .kind))
     }
 
-    /// Missions chronologically, then every other gallery by id.
+    /// Missions chronologically, then every other gallery by id, then the themes by id.
     public static func < (lhs: Self, rhs: Self) -> Bool {
+        if lhs.isTheme != rhs.isTheme { return rhs.isTheme }
         switch (lhs.order, rhs.order) {
         case let (left?, right?) where left != right: return left < right
         case (_?, nil): return true

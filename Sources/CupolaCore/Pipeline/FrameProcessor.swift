@@ -76,7 +76,11 @@ public struct FrameProcessor: Sendable {
             let image = try clock.measure(.probe) { () throws(ImagingError) in
                 try OpenedImage(buffer, maxMegapixels: settings.maxMegapixels)
             }
-            let metadata = clock.measure(.metadata) { reader.read(exif: image.probe.exif) }
+            let metadata = clock.measure(.metadata) {
+                var metadata = reader.read(exif: image.probe.exif)
+                if image.probe.format == .jpeg { DescriptiveMetadata(jpeg: UnsafeRawBufferPointer(buffer)).apply(to: &metadata) }
+                return metadata
+            }
             let rendered = try renderer.render(image, orientation: metadata.orientation, specs: settings.renditions, timeLimit: settings.frameTimeoutSeconds, clock: clock)
             return (image.probe, metadata, rendered, image.displaySize(exifOrientation: metadata.orientation))
         }

@@ -3,7 +3,9 @@
 /// the same names.
 struct IngestPlanner {
     let catalog: any Catalog
-    private(set) var knownByRoot: [FilePathBytes: [FilePathBytes: SourceRecord]] = [:]
+    /// What the catalog knows of each file under a SOURCE, compactly; a file's whole record is
+    /// read only when it has work to do.
+    private(set) var knownByRoot: [FilePathBytes: [FilePathBytes: KnownFile]] = [:]
     /// Who holds each stem this run asked about or changed: the catalog is asked once per stem,
     /// never read whole (a library of 10^6 frames would fill memory). nil: free.
     private var stemOwners: [StemKey: FilePathBytes?] = [:]
@@ -24,11 +26,27 @@ struct IngestPlanner {
     }
 
     /// What the catalog knows under a SOURCE folder; loaded once per folder and run.
-    mutating func known(under root: FilePathBytes) throws(CatalogError) -> [FilePathBytes: SourceRecord] {
+    mutating func known(under root: FilePathBytes) throws(CatalogError) -> [FilePathBytes: KnownFile] {
         if let cached = knownByRoot[root] { return cached }
-        let loaded = try catalog.sources(under: root)
+        let loaded = try catalog.knownFiles(under: root)
         knownByRoot[root] = loaded
         return loaded
+    }
+
+    /// The whole record of a file the catalog knows; nil for a new one (without asking the catalog).
+    mutating func record(of path: FilePathBytes, under root: FilePathBytes) throws(CatalogError) -> SourceRecord? {
+        guard try known(under: root)[path] != nil else { return nil }
+        return try catalog.source(at: path)
+    }
+
+    /// Whether every file the catalog knows under `root` is among `arrivals` (paths unique): then
+    /// nothing is gone or moved, which a run can tell without building a set of what it saw.
+    mutating func sawEveryKnownFile(under root: FilePathBytes, in arrivals: [Arrival]) throws(CatalogError) -> Bool {
+        let known = try known(under: root)
+        guard arrivals.count >= known.count else { return false }
+        var seen = 0
+        for arrival in arrivals where known[arrival.path] != nil { seen += 1 }
+        return seen == known.count
     }
 
     /// Whether the file is as it was when last ingested or rejected: then it is not even read.
@@ -41,7 +59,7 @@ struct IngestPlanner {
     mutating func plan(_ arrival: Arrival) throws(CatalogError) -> FrameJob? {
         lastSharedId = nil
         if try isUnchanged(arrival) { return nil }
-        let known = try known(under: arrival.root)[arrival.path]
+        let known = try record(of: arrival.path, under: arrival.root)
         let (name, gallery, id) = Self.identity(of: arrival)
         let stem = try claimStem(id, gallery: gallery.id, path: arrival.path, label: arrival.label)
         return FrameJob(arrival: arrival, known: known, gallery: gallery, name: name, id: id, stem: stem)
@@ -92,7 +110,7 @@ extension IngestPlanner {
         case .vanished(let path): knownByRoot[root]?[path] = nil
         case .failed(_, .some): break
         default:
-            if let source = result.source { knownByRoot[root]?[source.path] = source }
+            if let source = result.source { knownByRoot[root]?[source.path] = KnownFile(source) }
         }
     }
 
@@ -122,7 +140,7 @@ extension IngestPlanner {
         moved.source.stat = arrival.stat
         moved.source.state = .ingested
         knownByRoot[frame.source.root]?[frame.source.path] = nil
-        if knownByRoot[arrival.root] != nil { knownByRoot[arrival.root]?[arrival.path] = moved.source }
+        if knownByRoot[arrival.root] != nil { knownByRoot[arrival.root]?[arrival.path] = KnownFile(moved.source) }
         return moved
     }
 

@@ -72,8 +72,11 @@ extension Pipeline {
                 case .event(.scanned(let source, let result)):
                     noteSkipped(result.skipped)
                     noteUnreadable(result.unreadableFolders)
-                    try applyMoves(under: source, result)
-                    try removeVanished(under: source, result)
+                    // One pass tells whether any known file went unseen; usually none did.
+                    if try !planner.sawEveryKnownFile(under: source.path, in: result.arrivals) {
+                        try applyMoves(under: source, result)
+                        try removeVanished(under: source, result)
+                    }
                 case .event(.moved(let source, let from, let to)):
                     try followMove(in: source, from: from, to: to)
                 case .event(.removed(let source, let path)):
@@ -96,6 +99,15 @@ extension Pipeline {
                     if let again = offeredAgain.removeValue(forKey: result.path) {
                         offered += 1
                         try plan(again.restatted(), into: &queue)
+                    }
+                }
+                while let released = releasedCompanions.popLast() {
+                    offered += 1
+                    if inFlight.contains(released.path) || queue.contains(released.path) {
+                        offeredAgain[released.path] = released
+                        advance()
+                    } else {
+                        try plan(released, into: &queue)
                     }
                 }
                 if summary.stoppedEarly != nil { queue.removeAll() }
@@ -153,7 +165,9 @@ extension Pipeline {
             }
             try commitPending()
         }
-        summary.sharedIds = planner.sharedIds.keys.sorted().map {
+        // A raw and a JPEG of one id became one frame: no names were set apart for the reader.
+        let paired = try catalog.pairedFrameIds(among: planner.sharedIds.filter { $0.value.count == 2 }.map(\.key))
+        summary.sharedIds = planner.sharedIds.keys.sorted().filter { !paired.contains($0) }.map {
             RunSummary.SharedId(id: $0, files: planner.sharedIds[$0]!.sorted())
         }
     }

@@ -8,14 +8,18 @@ extension Pipeline {
     /// the same bytes.
     func applyMoves(under source: SourceFolder, _ result: BatchScanner.Result) throws {
         let known = try planner.known(under: source.path)
-        let seen = result.paths
-        let gone = known.values.filter { record in
-            record.state == .ingested && !seen.contains(record.path)
-                && !result.unreadableFolders.contains { record.path.isInside($0.path) }
+        let seen = result.pathSet()
+        let gonePaths = known.compactMap { path, file in
+            file.state == .ingested && !seen.contains(path)
+                && !result.unreadableFolders.contains { path.isInside($0.path) } ? path : nil
         }
-        guard !gone.isEmpty else { return }
+        guard !gonePaths.isEmpty else { return }
+        var gone: [SourceRecord] = []
+        for path in gonePaths.sorted() {
+            if let record = try catalog.source(at: path) { gone.append(record) }
+        }
         let appeared = result.arrivals.filter { known[$0.path] == nil }
-        for pair in MoveMatcher.pairs(gone: Array(gone), appeared: appeared) {
+        for pair in MoveMatcher.pairs(gone: gone, appeared: appeared) {
             try move(pair.from, to: pair.to)
         }
     }
@@ -24,11 +28,12 @@ extension Pipeline {
     /// whose size and inode are unchanged at its new path is moved; any other entry under
     /// `from` is gone (its new path, if any, arrives through the settler like a new file).
     func followMove(in source: SourceFolder, from: FilePathBytes, to: FilePathBytes) throws {
-        let affected = try planner.known(under: source.path).values
-            .filter { $0.path == from || $0.path.isInside(from) }
-            .sorted { $0.path < $1.path }
+        let affectedPaths = try planner.known(under: source.path).keys
+            .filter { $0 == from || $0.isInside(from) }
+            .sorted()
         var gone: [FilePathBytes] = []
-        for record in affected {
+        for path in affectedPaths {
+            guard let record = try catalog.source(at: path) else { continue }
             let target = FilePathBytes(bytes: to.bytes + record.path.bytes.dropFirst(from.bytes.count))
             if record.state == .ingested, let arrival = source.arrival(at: target),
                arrival.stat.size == record.stat.size, arrival.stat.inode == record.stat.inode {
@@ -46,9 +51,9 @@ extension Pipeline {
     /// folder) leave the catalog now rather than at the next rescan. Frames whose original the
     /// library keeps stay, as after a scan.
     func removeGone(in source: SourceFolder, _ path: FilePathBytes) throws {
-        let gone = try planner.known(under: source.path).values
-            .filter { ($0.path == path || $0.path.isInside(path)) && $0.original == nil }
-            .map(\.path).sorted()
+        let gone = try planner.known(under: source.path)
+            .compactMap { known, file in (known == path || known.isInside(path)) && !file.keepsOriginal ? known : nil }
+            .sorted()
         for path in gone { planner.forget(path, under: source.path) }
         try removeVanished(gone)
         try commitPending()

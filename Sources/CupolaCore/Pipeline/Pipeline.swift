@@ -35,6 +35,8 @@ public final class Pipeline {
     var touchedGalleries: Set<String> = []
     /// Rendition files of frames that left the catalog: removed once manifests no longer name them.
     private var retiredFiles: [(gallery: String, path: String)] = []
+    /// Raw originals whose JPEG left: offered to the planner again, to become frames of their own.
+    var releasedCompanions: [Arrival] = []
     /// Library copies of originals a move replaced: removed once the move is committed.
     var retiredOriginals: [FilePathBytes] = []
     /// Results not yet committed: written in batches, one transaction each.
@@ -82,13 +84,10 @@ public final class Pipeline {
     /// Drops the frames of files a full scan of `source` did not see. Entries under a folder that
     /// could not be listed are kept: an unreadable folder is not a deleted one.
     public func removeVanished(under source: SourceFolder, _ result: BatchScanner.Result) throws {
-        let seen = result.paths
-        let known = try planner.known(under: source.path)
+        let seen = result.pathSet()
         // A frame whose original the library keeps a copy of stays when its source goes.
-        let gone = known.filter { $0.value.original == nil }.keys.filter { path in
-            !seen.contains(path) && !result.unreadableFolders.contains { folder in
-                path.bytes.starts(with: folder.path.bytes + [UInt8(ascii: "/")])
-            }
+        let gone = try planner.known(under: source.path).compactMap { path, file in
+            !file.keepsOriginal && !seen.contains(path) && !result.unreadableFolders.contains { path.isInside($0.path) } ? path : nil
         }
         for path in gone { planner.forget(path, under: source.path) }
         try removeVanished(gone.sorted())
@@ -112,6 +111,12 @@ public final class Pipeline {
         dirtyGalleries.insert(frame.gallery.id)
         touchedGalleries.insert(frame.gallery.id)
         retiredFiles += frame.renditions.map { (frame.gallery.id, $0.path) }
+        // The frame's raw companion, which the catalog forgot with it, becomes a frame of its own.
+        for companion in frame.companions where (try? catalog.source(at: companion.path)) == .some(nil) {
+            planner.forget(companion.path, under: companion.root)
+            guard let raw = try? lstatBytes(companion.path), case .regular = EntryKind(mode: raw.st_mode) else { continue }
+            releasedCompanions.append(Arrival(path: companion.path, root: companion.root, label: companion.label, stat: FileStat(raw)))
+        }
     }
 
     /// For a batch scan: files whose size, mtime and inode match what the catalog recorded are
@@ -214,6 +219,8 @@ public final class Pipeline {
     private func publishChanges() throws {
         try commitPending()
         let publisher = GalleryPublisher(layout: configuration.layout, catalog: catalog)
+        // Theme rules are applied from the catalog's rows (no file read) before galleries are chosen.
+        summary.themes = summary.themes + (try clock.measure(.catalog) { try catalog.updateThemes(configuration.settings.themes) })
         // Galleries a killed run changed but did not publish are in the catalog's dirty list.
         dirtyGalleries.formUnion(try catalog.dirtyGalleries())
         let report = try clock.measure(.manifest) { try publisher.publish(galleries: dirtyGalleries) }
@@ -221,6 +228,13 @@ public final class Pipeline {
         summary.upgradedGalleries += report.upgraded
         summary.galleryFilesWritten += report.written.count
         summary.galleryBytesWritten += report.bytesWritten
+        if configuration.settings.site.enabled {
+            let publisher = SitePublisher(layout: configuration.layout, baseURL: configuration.settings.site.baseURL)
+            let site = try clock.measure(.manifest) { try publisher.publish(galleries: dirtyGalleries) }
+            summary.siteFilesWritten += site.written.count + site.removed.count
+            summary.siteBytesWritten += site.bytesWritten
+            if configuration.settings.site.baseURL == nil && !site.written.isEmpty { summary.iiif = SitePublisher.iiifSkipped }
+        }
         try removeRetiredFiles()
         onPublish?(dirtyGalleries.sorted())
         dirtyGalleries = []

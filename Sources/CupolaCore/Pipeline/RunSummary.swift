@@ -75,6 +75,14 @@ public struct RunSummary: Codable, Sendable {
     /// Files written or removed under `galleries/` (pages, manifests, index) and the bytes written.
     public var galleryFilesWritten = 0
     public var galleryBytesWritten = 0
+    /// Theme membership this run worked out again (rules new, changed or removed; frames that
+    /// joined or left a theme).
+    public var themes = ThemeUpdate()
+    /// Files written or removed under `site/` (and `iiif/`) and the bytes written.
+    public var siteFilesWritten = 0
+    public var siteBytesWritten = 0
+    /// Why no IIIF documents were written, when the site was (no `[site] base_url`).
+    public var iiif: String?
     /// Why the run could not start or stopped with an error (usage, busy library, bad settings).
     public var error: String?
 
@@ -84,7 +92,7 @@ public struct RunSummary: Codable, Sendable {
     /// made with other settings are not quiet: they wait for an operator to run `cupola regenerate`.
     public var isQuiet: Bool {
         ingested == 0 && refreshed == 0 && rejected == 0 && failed == 0 && removed == 0 && moved == 0 && pending == 0
-            && stoppedEarly == nil && staleRenditions == 0 && upgradedGalleries.isEmpty
+            && stoppedEarly == nil && staleRenditions == 0 && upgradedGalleries.isEmpty && themes.isEmpty
     }
 
     public var exitCode: Int32 {

@@ -62,6 +62,11 @@ public struct Settings: Hashable, Sendable {
         didSet { renditions = renditions.map { $0.preferring(rawPreference) } }
     }
 
+    /// `[[theme]]` galleries, in the order the settings give them.
+    public var themes: [ThemeRule] = []
+    /// `[site]`: the static gallery site and, with a base URL, the IIIF documents.
+    public var site = SiteSettings()
+
     public static let defaultRenditions = [
         RenditionSpec(name: "large", size: 2048, quality: 85),
         RenditionSpec(name: "medium", size: 1024, quality: 85),
@@ -74,5 +79,18 @@ public struct Settings: Hashable, Sendable {
 
     public var workerCount: Int {
         jobs > 0 ? jobs : max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }
+}
+
+/// `[site]` in the settings.
+public struct SiteSettings: Hashable, Sendable {
+    /// Whether runs that publish manifests also write `DIR/site/`.
+    public var enabled = true
+    /// Where the library is served (`https://example.org/galleries/`); IIIF needs absolute ids.
+    public var baseURL: String?
+
+    public init(enabled: Bool = true, baseURL: String? = nil) {
+        self.enabled = enabled
+        self.baseURL = baseURL
     }
 }

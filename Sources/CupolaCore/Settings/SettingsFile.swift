@@ -15,7 +15,8 @@ public struct SettingsError: Error, CustomStringConvertible, Sendable {
 /// Reads `cupola.toml`. Every key is optional; an unknown key is an error naming it and its line,
 /// so a typo never silently falls back to a default.
 public enum SettingsFile {
-    static let topKeys: Set = ["timezone", "jobs", "limits", "rendition", "raw", "catalog"]
+    static let topKeys: Set = ["timezone", "jobs", "limits", "rendition", "raw", "theme", "site", "catalog"]
+    static let siteKeys: Set = ["enabled", "base_url"]
     static let rawKeys: Set = ["prefer"]
     static let limitKeys: Set = ["max_megapixels", "frame_timeout_seconds"]
     static let renditionKeys: Set = ["name", "size", "format", "quality"]
@@ -75,6 +76,32 @@ public enum SettingsFile {
                     throw reader.error("prefer must be \"preview\", \"decode\" or \"auto\", not \"\(text)\"", key: "prefer")
                 }
                 settings.rawPreference = preference
+            }
+        }
+        if let value = table["theme"] {
+            guard let array = value.array else { throw reader.error("use [[theme]] tables", key: "theme") }
+            settings.themes = try array.map { (item) throws(SettingsError) in
+                guard let theme = item.table else { throw reader.error("use [[theme]] tables", key: "theme") }
+                return try reader.theme(theme)
+            }
+            var seen: Set<String> = []
+            for theme in settings.themes where !seen.insert(theme.id).inserted {
+                throw reader.error("theme \"\(theme.id)\" is defined twice", key: "id")
+            }
+        }
+        if let value = table["site"] {
+            guard let site = value.table else { throw reader.error("[site] must be a table", key: "site") }
+            try reader.rejectUnknown(site, allowed: siteKeys, section: "site")
+            if let value = site["enabled"] {
+                guard let enabled = value.bool else { throw reader.error("enabled must be true or false", key: "enabled") }
+                settings.site.enabled = enabled
+            }
+            if let value = site["base_url"] {
+                let text = try reader.string(value, key: "base_url")
+                guard let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
+                    throw reader.error("base_url must be an absolute http or https URL, not \"\(text)\"", key: "base_url")
+                }
+                settings.site.baseURL = text.hasSuffix("/") ? text : text + "/"
             }
         }
         return settings

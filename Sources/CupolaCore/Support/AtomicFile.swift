@@ -12,6 +12,15 @@ import Glibc
 public enum AtomicFile {
     public static let temporaryMarker = ".cupola-tmp-"
 
+    /// Writes `data` unless the file already holds exactly these bytes; true when it wrote. Published
+    /// files (pages, manifests, the site) are rewritten only when they change.
+    @discardableResult
+    public static func writeIfChanged(_ data: Data, to path: FilePathBytes, durable: Bool = true) throws -> Bool {
+        if let existing = FileManager.default.contents(atPath: path.description), existing == data { return false }
+        try write(data, to: path, durable: durable)
+        return true
+    }
+
     public static func write(_ data: Data, to path: FilePathBytes, durable: Bool = true) throws {
         let folder = path.parent
         let temporary = folder.appending(Array(temporaryMarker.utf8) + path.lastComponent
@@ -58,6 +67,12 @@ public enum AtomicFile {
         if knownFolders.withLock({ $0.contains(folder) }) { return }
         try makeFolderUncached(folder)
         knownFolders.withLock { _ = $0.insert(folder) }
+    }
+
+    /// `makeFolder` without the cache, for outputs a person may delete while a watcher runs (the
+    /// site can be removed and is written again).
+    public static func makeFolderChecked(_ folder: FilePathBytes) throws {
+        try makeFolderUncached(folder)
     }
 
     private static func makeFolderUncached(_ folder: FilePathBytes) throws {

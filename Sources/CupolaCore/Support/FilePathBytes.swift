@@ -11,10 +11,13 @@ public struct FilePathBytes: Hashable, Comparable, Sendable, CustomStringConvert
     public init(bytes: [UInt8]) { self.bytes = bytes }
     public init(_ string: String) { self.bytes = Array(string.utf8) }
 
-    public static func < (lhs: Self, rhs: Self) -> Bool {
-        // memcmp, then length: the same order as comparing byte by byte, at a fraction of the cost.
-        lhs.bytes.withUnsafeBytes { a in
-            rhs.bytes.withUnsafeBytes { b in
+    public static func < (lhs: Self, rhs: Self) -> Bool { precedes(lhs.bytes, rhs.bytes) }
+
+    /// Byte order: memcmp, then length — the same order as comparing byte by byte (and as SQLite
+    /// compares BLOBs), at a fraction of the cost.
+    static func precedes(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+        lhs.withUnsafeBytes { a in
+            rhs.withUnsafeBytes { b in
                 let common = memcmp(a.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, b.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!,
                                     min(a.count, b.count))
                 return common != 0 ? common < 0 : a.count < b.count

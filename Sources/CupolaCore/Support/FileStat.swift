@@ -39,6 +39,19 @@ enum EntryKind {
     }
 }
 
+/// lstat of `name` in the folder open as `folder`; `path` names it in errors.
+func lstatBytes(_ name: [UInt8], in folder: Int32, path: FilePathBytes) throws -> stat {
+    var raw = stat()
+    try systemCall("lstat", path: path) {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: name.count + 1) { buffer in
+            for (index, byte) in name.enumerated() { buffer[index] = CChar(bitPattern: byte) }
+            buffer[name.count] = 0
+            return fstatat(folder, buffer.baseAddress!, &raw, AT_SYMLINK_NOFOLLOW)
+        }
+    }
+    return raw
+}
+
 func lstatBytes(_ path: FilePathBytes) throws -> stat {
     var raw = stat()
     try systemCall("lstat", path: path) { path.withCString { lstat($0, &raw) } }

@@ -1,5 +1,6 @@
 @testable import CupolaCore
 import Foundation
+import Testing
 
 /// A library whose catalog is filled directly with frame records (no image is decoded), for
 /// testing what is published from a catalog at sizes where ingesting real files would be slow.
@@ -12,6 +13,11 @@ final class SyntheticCatalog {
         folder = TemporaryFolder(name)
         layout = LibraryLayout(root: FilePathBytes(folder.path))
         catalog = try kind.open(for: layout, name: name)
+    }
+
+    /// The catalog as SQLite, for tests that look at its rows (made with the default kind).
+    var sqlite: SQLiteCatalog {
+        get throws { try #require(catalog as? SQLiteCatalog) }
     }
 
     /// Frame `ISS070-E-<number>`, captured `second` seconds after a fixed start (undated when nil).
@@ -43,8 +49,11 @@ final class SyntheticCatalog {
     }
 
     /// Every file under `galleries/`, by relative path.
-    func publishedFiles() throws -> [String: Data] {
-        let root = folder.url.appendingPathComponent("galleries")
+    func publishedFiles() throws -> [String: Data] { try files(under: "galleries") }
+
+    /// Every file under a folder of the library, by path relative to it.
+    func files(under folder: String) throws -> [String: Data] {
+        let root = self.folder.url.appendingPathComponent(folder)
         var files: [String: Data] = [:]
         for case let relative as String in FileManager.default.enumerator(atPath: root.path) ?? NSEnumerator() {
             var isFolder: ObjCBool = false

@@ -13,6 +13,10 @@ struct RawOriginal: Sendable {
     let orientation: Int
     /// The long edge of the largest embedded preview; 0 when there is none.
     let previewLongEdge: Int
+    /// The raw data's size, margins included: what LibRaw allocates before any demosaic. A hostile
+    /// header can claim a small picture on a huge sensor, so the pixel limit applies to both.
+    var sensorWidth = 0
+    var sensorHeight = 0
 
     /// nil when LibRaw cannot open the bytes as a raw file (the caller then names the format it found).
     static func identify(_ buffer: UnsafeRawBufferPointer) -> RawOriginal? {
@@ -21,7 +25,8 @@ struct RawOriginal: Sendable {
         let make = withUnsafeBytes(of: info.make) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         return RawOriginal(format: info.dng != 0 ? .dng : Self.format(make: make, buffer: buffer),
                            width: Int(info.width), height: Int(info.height), orientation: Int(info.orientation),
-                           previewLongEdge: Int(max(info.preview_width, info.preview_height)))
+                           previewLongEdge: Int(max(info.preview_width, info.preview_height)),
+                           sensorWidth: Int(info.sensor_width), sensorHeight: Int(info.sensor_height))
     }
 
     /// The format's usual name, from the maker LibRaw found and the container's signature.

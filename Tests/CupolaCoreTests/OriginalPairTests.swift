@@ -1,0 +1,189 @@
+@testable import CupolaCore
+import CupolaFixtures
+import Foundation
+import GRDB
+import Testing
+
+/// A camera raw and a JPEG of one frame id (the NEF + JPEG a Nikon writes) are one frame, shown
+/// from the JPEG, with both originals listed. The fixtures' JPEG is smaller than the raw, so a
+/// frame's size says which file its renditions came from.
+@Suite("Raw + JPEG pairs")
+struct OriginalPairTests {
+    static let id = "ISS069-E-60001"
+
+    struct Pair {
+        let folder = TemporaryFolder("pair")
+        var input: URL { folder.url.appendingPathComponent("in") }
+        var library: String { folder.url.appendingPathComponent("lib").path }
+        let raw: Data
+        let jpeg: Data
+
+        init() throws {
+            let exif = SampleDownlink.nikon("NIKON D5", serial: "2007934", taken: "2023:04:02 10:11:12")
+            raw = try SyntheticRaw(width: 600, height: 400, previewLongEdge: 600, exif: exif).dng()
+            jpeg = try SyntheticImage.jpeg(width: 480, height: 320, exif: exif.build())
+        }
+
+        @discardableResult func writeRaw() -> URL { folder.write(raw, to: "in/\(OriginalPairTests.id).NEF") }
+        @discardableResult func writeJPEG() -> URL { folder.write(jpeg, to: "in/\(OriginalPairTests.id).JPG") }
+
+        func ingest(originals: OriginalsPolicy = .keep) async throws -> RunSummary {
+            let session = try LibrarySession(library: library, settingsFile: nil, command: "ingest", creating: true)
+            var configuration = PipelineConfiguration(layout: session.layout, settings: Settings(), workers: 2)
+            configuration.originals = originals
+            let pipeline = try Pipeline(configuration: configuration, catalog: session.catalog, command: "ingest")
+            try await BatchIngest(sources: [try SourceFolder(input.path)]).run(pipeline)
+            return pipeline.summary
+        }
+
+        func frames() throws -> [[String: Any]] { try TestIngest.frames(library, gallery: "iss069") }
+
+        /// The files in one rendition folder of the gallery; none when the folder is gone.
+        func renditionFiles(_ name: String) throws -> [String] {
+            let folder = "\(library)/galleries/iss069/\(name)"
+            guard FileManager.default.fileExists(atPath: folder) else { return [] }
+            return try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        }
+    }
+
+    /// The one frame a pair makes: the JPEG's, both originals listed with their bytes and hashes.
+    static func expectPaired(_ pair: Pair, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let frames = try pair.frames()
+        #expect(frames.count == 1, "\(frames)", sourceLocation: sourceLocation)
+        guard let frame = frames.first else { return }
+        #expect(frame["format"] as? String == "jpeg", sourceLocation: sourceLocation)
+        #expect((frame["source"] as? String)?.hasSuffix(".JPG") == true, sourceLocation: sourceLocation)
+        #expect(frame["width"] as? Int == 480 && frame["height"] as? Int == 320, sourceLocation: sourceLocation)
+        let originals = frame["originals"] as? [[String: Any]] ?? []
+        #expect(originals.map { $0["format"] as? String } == ["jpeg", "dng"], sourceLocation: sourceLocation)
+        #expect(originals.map { $0["bytes"] as? Int } == [pair.jpeg.count, pair.raw.count], sourceLocation: sourceLocation)
+        #expect(originals.map { $0["sha256"] as? String } == [Hashing.sha256(pair.jpeg), Hashing.sha256(pair.raw)],
+                sourceLocation: sourceLocation)
+        #expect((originals.last?["path"] as? String)?.hasSuffix("\(id).NEF") == true, sourceLocation: sourceLocation)
+        // The raw's own renditions were not kept: one file per rendition, the JPEG's.
+        #expect(try pair.renditionFiles("large").count == 1, sourceLocation: sourceLocation)
+        #expect(try SchemaCheck.problems(galleries: "\(pair.library)/galleries").status == 0, sourceLocation: sourceLocation)
+    }
+
+    @Test("a raw and a JPEG of one frame id in one run are one frame, from the JPEG, with both originals")
+    func oneRun() async throws {
+        let pair = try Pair()
+        pair.writeRaw()
+        pair.writeJPEG()
+        let summary = try await pair.ingest()
+        #expect(summary.ingested == 2 && summary.rejected == 0, "\(summary.problems)")
+        #expect(summary.sharedIds.isEmpty, "\(summary.sharedIds)")
+        try Self.expectPaired(pair)
+    }
+
+    @Test("the JPEG first and the raw in a later run, or the other way round, give the same frame")
+    func eitherOrder() async throws {
+        let jpegFirst = try Pair()
+        jpegFirst.writeJPEG()
+        _ = try await jpegFirst.ingest()
+        jpegFirst.writeRaw()
+        let second = try await jpegFirst.ingest()
+        #expect(second.ingested == 1 && second.sharedIds.isEmpty, "\(second.problems) \(second.sharedIds)")
+        try Self.expectPaired(jpegFirst)
+
+        let rawFirst = try Pair()
+        rawFirst.writeRaw()
+        _ = try await rawFirst.ingest()
+        #expect(try rawFirst.frames().first?["format"] as? String == "dng")
+        rawFirst.writeJPEG()
+        let later = try await rawFirst.ingest()
+        #expect(later.ingested == 1 && later.sharedIds.isEmpty, "\(later.problems) \(later.sharedIds)")
+        try Self.expectPaired(rawFirst)
+
+        // An unchanged pair is not read again, and its manifest does not change.
+        let page = try TestIngest.manifest(rawFirst.library, gallery: "iss069")
+        let again = try await rawFirst.ingest()
+        #expect(again.ingested == 0 && again.unchanged == 2)
+        #expect(NSDictionary(dictionary: try TestIngest.manifest(rawFirst.library, gallery: "iss069")).isEqual(to: page))
+    }
+
+    @Test("removing the raw keeps the frame; removing the JPEG leaves the raw's own frame; removing both drops it")
+    func removals() async throws {
+        let pair = try Pair()
+        let raw = pair.writeRaw()
+        let jpeg = pair.writeJPEG()
+        _ = try await pair.ingest()
+
+        try FileManager.default.removeItem(at: raw)
+        _ = try await pair.ingest()
+        var frames = try pair.frames()
+        #expect(frames.count == 1 && frames.first?["format"] as? String == "jpeg")
+        #expect(frames.first?["originals"] == nil, "\(frames)")
+
+        pair.writeRaw()
+        _ = try await pair.ingest()
+        try Self.expectPaired(pair)
+
+        // The JPEG goes: in the same run the raw is rendered as a frame of its own.
+        try FileManager.default.removeItem(at: jpeg)
+        let summary = try await pair.ingest()
+        #expect(summary.ingested == 1, "\(summary)")
+        frames = try pair.frames()
+        #expect(frames.count == 1 && frames.first?["format"] as? String == "dng", "\(frames)")
+        #expect(frames.first?["width"] as? Int == 600 && frames.first?["originals"] == nil)
+        let large = try #require((frames.first?["renditions"] as? [String: Any])?["large"] as? [String: Any])
+        #expect(FileManager.default.fileExists(atPath: "\(pair.library)/galleries/iss069/\(large["path"] as! String)"))
+        #expect(try pair.renditionFiles("large").count == 1)
+
+        try FileManager.default.removeItem(at: raw)
+        _ = try await pair.ingest()
+        #expect(try pair.frames().isEmpty)
+        #expect(try pair.renditionFiles("large").isEmpty)
+    }
+
+    @Test("--originals copy and move keep both originals of a pair in the library")
+    func keptOriginals() async throws {
+        for policy in [OriginalsPolicy.copy, .move] {
+            let pair = try Pair()
+            let raw = pair.writeRaw()
+            let jpeg = pair.writeJPEG()
+            let summary = try await pair.ingest(originals: policy)
+            #expect(summary.ingested == 2, "\(policy): \(summary.problems)")
+            let kept = try FileManager.default.contentsOfDirectory(atPath: "\(pair.library)/originals/iss069")
+            let contents = Set(try kept.map { try Data(contentsOf: URL(fileURLWithPath: "\(pair.library)/originals/iss069/\($0)")) })
+            #expect(contents == [pair.raw, pair.jpeg], "\(policy): \(kept)")
+            #expect(FileManager.default.fileExists(atPath: raw.path) == (policy == .copy))
+            #expect(FileManager.default.fileExists(atPath: jpeg.path) == (policy == .copy))
+            try Self.expectPaired(pair)
+            // The sources gone (moved), the next run keeps the frame and both listed originals.
+            if policy == .move {
+                _ = try await pair.ingest(originals: policy)
+                try Self.expectPaired(pair)
+            }
+        }
+    }
+
+    @Test("two JPEGs with one frame id stay two frames named apart, and the summary says so")
+    func twoJPEGs() async throws {
+        let pair = try Pair()
+        pair.writeJPEG()
+        _ = pair.folder.write(try SyntheticImage.jpeg(width: 320, height: 320), to: "in/more/\(Self.id).JPG")
+        let summary = try await pair.ingest()
+        #expect(try pair.frames().count == 2)
+        #expect(summary.sharedIds.map(\.id) == [Self.id])
+        #expect(try pair.frames().allSatisfy { $0["originals"] == nil })
+    }
+
+    @Test("a catalog made before pairs existed gains them when opened")
+    func migration() async throws {
+        let pair = try Pair()
+        pair.writeJPEG()
+        _ = try await pair.ingest()
+        let database = try DatabaseQueue(path: "\(pair.library)/catalog.sqlite")
+        try await database.write { db in
+            try CatalogDowngrade.dropPageEntries(db)
+            try db.execute(sql: "DROP TABLE companion")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier LIKE 'v11:%'")
+        }
+        try database.close()
+        pair.writeRaw()
+        let summary = try await pair.ingest()
+        #expect(summary.ingested == 1, "\(summary.problems)")
+        try Self.expectPaired(pair)
+    }
+}
