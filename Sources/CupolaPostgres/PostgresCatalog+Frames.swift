@@ -22,17 +22,20 @@ extension PostgresCatalog {
 
     /// The changes within the caller's transaction; returns the frames that left the catalog.
     static func apply(_ changes: [CatalogChange], in db: Statements) throws -> [CatalogFrame] {
+        try lockPairs(of: changes, in: db)
         var retired: [CatalogFrame] = []
         for change in changes {
             switch change {
-            case .commit(let frame): try insert(frame, in: db)
+            case .commit(let frame): retired += try commit(frame, in: db)
             case .refresh(let source): _ = try upsert(source, in: db)
             case .outcome(let source):
                 retired += try frames(in: db, where: "source.path = $1", [.bytes(source.path.bytes)])
+                try releasePairs(ofSourceIds: "SELECT id FROM source WHERE path = $1", [.bytes(source.path.bytes)], in: db)
                 let id = try upsert(source, in: db)
                 try db.execute("DELETE FROM frame WHERE source_id = $1", [.int(Int(id))])
             case .remove(let path):
                 retired += try frames(in: db, where: "source.path = $1", [.bytes(path.bytes)])
+                try releasePairs(ofSourceIds: "SELECT id FROM source WHERE path = $1", [.bytes(path.bytes)], in: db)
                 try db.execute("DELETE FROM source WHERE path = $1", [.bytes(path.bytes)])
             case .move(let from, let frame):
                 retired += try move(from: from, to: frame, in: db)
@@ -42,7 +45,9 @@ extension PostgresCatalog {
         return retired
     }
 
-    static func insert(_ frame: CatalogFrame, in db: Statements) throws {
+    /// Writes the frame, its renditions and its page entry; returns its source id.
+    @discardableResult
+    static func insert(_ frame: CatalogFrame, in db: Statements) throws -> Int64 {
         var source = frame.source
         source.state = .ingested
         source.reason = nil
@@ -56,6 +61,13 @@ extension PostgresCatalog {
                   .text(try frame.name.map { try json($0) }), .text(frame.stem), .text(frame.format), .int(frame.width),
                   .int(frame.height), .text(frame.metadata.captured), .text(try json(frame.metadata)), .bytes(frame.orderKey)])
         for rendition in frame.renditions { try insert(rendition, of: id, in: db) }
+        // Last: the triggers clear the entry as the renditions go in. A frame with a raw companion
+        // is left without one: `frame` does not carry the companion, the catalog's rows do.
+        try db.execute("""
+            UPDATE frame SET page_entry = $1, page_entry_format = $2
+            WHERE source_id = $3 AND NOT EXISTS (SELECT 1 FROM companion WHERE frame_source_id = $3)
+            """, [.bytes([UInt8](try PageEntry.json(frame))), .int(PageEntry.format), .int(Int(id))])
+        return id
     }
 
     static func insert(_ rendition: RenditionRecord, of sourceId: Int64, in db: Statements) throws {
@@ -162,6 +174,7 @@ extension PostgresCatalog {
                     sha256: try row.optionalText("sha256")))
             }
         }
+        let companions = try self.companions(ofSourceIds: ids, in: db)
         let decoder = JSONDecoder()
         // A batch is nearly always one gallery: its identity is decoded once, not once a frame.
         var identities: [String: GalleryIdentity] = [:]
@@ -176,7 +189,7 @@ extension PostgresCatalog {
                 id: try row.text("frame_id"), stem: try row.text("stem"), format: try row.text("format"),
                 width: try row.int("width"), height: try row.int("height"),
                 metadata: try decoder.decode(FrameMetadata.self, from: Data(try row.text("metadata_json").utf8)),
-                renditions: renditions[id] ?? [])
+                renditions: renditions[id] ?? [], companions: companions[id] ?? [])
         }
     }
 

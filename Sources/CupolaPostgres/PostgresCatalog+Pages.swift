@@ -6,6 +6,7 @@ import PostgresNIO
 extension PostgresCatalog {
     public func frames(inGallery id: String, from key: [UInt8]?, after: Bool, limit: Int) throws(CatalogError) -> [CatalogFrame] {
         try read { db in
+            if try Self.isTheme(id, in: db) { return try Self.themeFrames(id, from: key, after: after, limit: limit, in: db) }
             guard let key else {
                 return try Self.frames(in: db, where: "frame.gallery = $1", [.text(id)],
                                        then: "ORDER BY frame.sort_key LIMIT \(limit)")
@@ -17,7 +18,8 @@ extension PostgresCatalog {
 
     public func galleryIdentity(_ id: String) throws(CatalogError) -> GalleryIdentity? {
         try read { db in
-            try db.rows("SELECT gallery_json FROM frame WHERE gallery = $1 ORDER BY sort_key LIMIT 1", [.text(id)]).first
+            if try Self.isTheme(id, in: db) { return try Self.themeIdentity(id, in: db) }
+            return try db.rows("SELECT gallery_json FROM frame WHERE gallery = $1 ORDER BY sort_key LIMIT 1", [.text(id)]).first
                 .map { try JSONDecoder().decode(GalleryIdentity.self, from: Data(try $0.text("gallery_json").utf8)) }
         }
     }

@@ -18,14 +18,19 @@ extension PostgresCatalog {
             original: try row.optionalBytes("original").map { FilePathBytes(bytes: $0) })
     }
 
-    public func sources(under root: FilePathBytes) throws(CatalogError) -> [FilePathBytes: SourceRecord] {
+    public func knownFiles(under root: FilePathBytes) throws(CatalogError) -> [FilePathBytes: KnownFile] {
         try read { db in
-            let rows = try db.rows("SELECT \(Self.sourceColumns) FROM source WHERE root = $1", [.bytes(root.bytes)])
-            var result: [FilePathBytes: SourceRecord] = [:]
+            let rows = try db.rows("""
+                SELECT path, size, mtime_ns, inode, state, original IS NOT NULL AS keeps_original FROM source WHERE root = $1
+                """, [.bytes(root.bytes)])
+            var result: [FilePathBytes: KnownFile] = [:]
             result.reserveCapacity(rows.count)
             for row in rows {
-                let record = try Self.sourceRecord(row)
-                result[record.path] = record
+                result[FilePathBytes(bytes: try row.bytes("path"))] = KnownFile(
+                    stat: FileStat(size: try row.int64("size"), modifiedNanoseconds: try row.int64("mtime_ns"),
+                                   inode: UInt64(bitPattern: try row.int64("inode"))),
+                    state: SourceState(rawValue: try row.text("state")) ?? .failed,
+                    keepsOriginal: try row["keeps_original"].decode(Bool.self))
             }
             return result
         }
@@ -94,6 +99,7 @@ extension PostgresCatalog {
                 .map(Self.sourceRecord)
             let retired = try Self.frames(in: db, where: "source.state = 'isolated'")
             try Self.markDirty(retired.map(\.gallery.id), in: db)
+            try Self.releasePairs(ofSourceIds: "SELECT id FROM source WHERE state = 'isolated'", in: db)
             try db.execute("DELETE FROM frame WHERE source_id IN (SELECT id FROM source WHERE state = 'isolated')")
             try db.execute("UPDATE source SET state = 'rejected', reason = 'crashed the decoder' WHERE state = 'isolated'")
             let suspects = try db.execute("UPDATE source SET state = 'suspect' WHERE state = 'processing'")

@@ -9,6 +9,9 @@ enum PostgresSchema {
     static let migrations: [(name: String, statements: [String])] = [
         ("v1: the catalog as SQLite has it at v10", version1),
         ("v2: work claimed by many workers under leases", version2),
+        ("v3: raw and JPEG originals of one frame (SQLite v11)", originalPairs),
+        ("v4: theme galleries (SQLite v12)", themes),
+        ("v5: frames' page entries kept ready (SQLite v14)", pageEntries),
     ]
 
     static var current: Int { migrations.count }

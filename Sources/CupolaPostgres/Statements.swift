@@ -8,6 +8,8 @@ enum SQLValue {
     case text(String?)
     case bytes([UInt8]?)
     case int(Int?)
+    /// A `text[]`, for `= ANY($n)`.
+    case texts([String])
 }
 
 /// Statements on the catalog's connection, each waited for: the catalog's calls are synchronous.
@@ -36,6 +38,7 @@ struct Statements {
             case .text(let text): binds.append(text)
             case .bytes(let bytes): try binds.append(bytes.map { Data($0) })
             case .int(let int): binds.append(int)
+            case .texts(let texts): binds.append(texts)
             }
         }
         return try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).wait()
