@@ -15,8 +15,11 @@ extension PostgresCatalog: WorkClaims {
                     ON CONFLICT (path) DO UPDATE SET root = excluded.root, label = excluded.label, size = excluded.size,
                         mtime_ns = excluded.mtime_ns, inode = excluded.inode, state = 'waiting', worker = NULL,
                         lease_until = NULL, isolated = false, expirations = 0
-                    WHERE work_item.state = 'finished' AND (work_item.size, work_item.mtime_ns, work_item.inode)
-                        IS DISTINCT FROM (excluded.size, excluded.mtime_ns, excluded.inode)
+                    WHERE work_item.state = 'finished' AND (
+                        (work_item.size, work_item.mtime_ns, work_item.inode)
+                            IS DISTINCT FROM (excluded.size, excluded.mtime_ns, excluded.inode)
+                        OR NOT EXISTS (SELECT 1 FROM source s WHERE s.path = excluded.path AND s.state IN ('ingested', 'rejected')
+                                       AND (s.size, s.mtime_ns, s.inode) = (excluded.size, excluded.mtime_ns, excluded.inode)))
                     """, [.bytes(source.path.bytes), .bytes(source.root.bytes), .text(source.label),
                           .int(Int(source.stat.size)), .int(Int(source.stat.modifiedNanoseconds)),
                           .int(Int(Int64(bitPattern: source.stat.inode)))])

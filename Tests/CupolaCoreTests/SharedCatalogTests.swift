@@ -53,6 +53,34 @@ struct SharedCatalogTests {
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
     }
 
+    @Test("a raw and a JPEG through --catalog are one frame as on SQLite; once the JPEG is gone, the next run makes the raw a frame",
+          .enabled(if: TestPostgres.isAvailable, TestPostgres.absentMessage))
+    func rawAndJPEGMatchSQLite() throws {
+        let pair = try OriginalPairTests.Pair()
+        pair.writeRaw()
+        let jpeg = pair.writeJPEG()
+        let url = try TestPostgres.newDatabase()
+        let sqlite = pair.folder.url.appendingPathComponent("sqlite").path
+        let shared = pair.folder.url.appendingPathComponent("shared").path
+        func ingestBoth(_ note: Comment) throws {
+            let local = try CLI.run(["ingest", pair.input.path, "--library", sqlite])
+            let server = try CLI.run(["ingest", pair.input.path, "--library", shared, "--catalog", url])
+            #expect(local.status == 0 && server.status == 0, "\(note): \(local.stderr)\(server.stderr)")
+            let expected = try galleries(sqlite), actual = try galleries(shared)
+            #expect(actual.keys.sorted() == expected.keys.sorted(), note)
+            for (file, data) in expected where actual[file] != data {
+                Issue.record("\(note): \(file) differs from the SQLite run's")
+            }
+        }
+        try ingestBoth("the pair")
+        let paired = try TestIngest.frames(shared, gallery: "iss069")
+        #expect(paired.map { ($0["originals"] as? [Any])?.count } == [2])
+
+        try FileManager.default.removeItem(at: jpeg)
+        try ingestBoth("the raw alone")
+        #expect(try TestIngest.frames(shared, gallery: "iss069").map { $0["format"] as? String } == ["dng"])
+    }
+
     @Test("an unreachable catalog server: exit 74 and a message naming the URL, before any file is read")
     func unreachableServer() throws {
         let folder = TemporaryFolder()

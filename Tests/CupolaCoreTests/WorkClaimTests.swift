@@ -100,17 +100,41 @@ struct WorkClaimTests {
         #expect(try catalogs[2].claimStatus().expiredLeases == 2)
     }
 
-    @Test("a finished file is offered anew only when it changed")
+    @Test("a finished file is offered anew only when it changed, or when the catalog no longer holds it as done")
     func reofferOnlyChanged() throws {
         let url = try TestPostgres.newDatabase()
         let catalog = try PostgresCatalog(url: url)
-        var files = sources(2)
+        let frames = (0..<3).map { SyntheticCatalog.frame($0, second: $0) }
+        var files = frames.map(\.source)
         try catalog.offer(files)
-        for claim in try catalog.claim(worker: "w", limit: 2, lease: 30).claims {
-            #expect(try catalog.finish(claim.source.path, worker: "w", changes: []) != nil)
+        for (claim, frame) in zip(try catalog.claim(worker: "w", limit: 3, lease: 30).claims, frames) {
+            #expect(try catalog.finish(claim.source.path, worker: "w", changes: [.commit(frame)]) != nil)
         }
         files[1].stat.size += 1
         try catalog.offer(files)
-        #expect(try catalog.claim(worker: "w", limit: 2, lease: 30).claims.map(\.source.path) == [files[1].path])
+        #expect(try catalog.claim(worker: "w", limit: 3, lease: 30).claims.map(\.source.path) == [files[1].path])
+        var changed = frames[1]
+        changed.source = files[1]
+        #expect(try catalog.finish(files[1].path, worker: "w", changes: [.commit(changed)]) != nil)
+
+        // A raw forgotten with its JPEG's frame (or a failure) is to be done again: its record is gone.
+        try catalog.apply([.remove(files[2].path)])
+        try catalog.offer(files)
+        #expect(try catalog.claim(worker: "w", limit: 3, lease: 30).claims.map(\.source.path) == [files[2].path])
+    }
+
+    @Test("the raw and the JPEG of one frame finished by two workers at the same moment still become one frame")
+    func pairsFinishedAtOnce() async throws {
+        let url = try TestPostgres.newDatabase()
+        let catalogs = try workers(2, url: url)
+        let ids = 0..<40
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { for number in ids { try catalogs[0].apply([.commit(SyntheticCatalog.frame(number, second: number))]) } }
+            group.addTask { for number in ids { try catalogs[1].apply([.commit(CatalogContractTests.raw(number))]) } }
+            try await group.waitForAll()
+        }
+        let frames = try catalogs[0].frames(inGallery: "iss070")
+        #expect(frames.count == ids.count, "\(frames.filter { $0.format != "jpeg" }.map(\.id))")
+        #expect(frames.allSatisfy { $0.format == "jpeg" && $0.companions.count == 1 })
     }
 }

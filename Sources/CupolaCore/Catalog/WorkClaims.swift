@@ -8,7 +8,8 @@
 /// killed two workers: it is rejected as "crashed the decoder", not handed out forever.
 public protocol WorkClaims: Sendable {
     /// Offers sources to be worked on; a path offered again (another worker's scan) stays one item,
-    /// and one already finished is offered anew only when its file changed.
+    /// and one already finished is offered anew only when its file changed or the catalog no longer
+    /// holds it as done (a failure to retry, a raw forgotten with the JPEG it was paired with).
     func offer(_ sources: [SourceRecord]) throws(CatalogError)
     /// Takes up to `limit` items that no live worker holds, for `lease` seconds. A suspect comes alone.
     func claim(worker: String, limit: Int, lease: Double) throws(CatalogError) -> ClaimBatch
