@@ -26,9 +26,10 @@ run: build
 
 # One test at a time, through a script that retries once only what the known rare crash explains
 # (the test process or a cupola process dying of a signal: docs/DESIGN-NOTES.md, "Known defect").
+# The PostgreSQL catalog's tests use a private server that Scripts/with-postgres.sh starts and removes.
 test: deps
 	$(SWIFT) build --build-tests
-	Scripts/run-tests.sh
+	Scripts/with-postgres.sh Scripts/run-tests.sh
 
 # Regenerates Samples/downlink with the project's own fixture code.
 samples: build

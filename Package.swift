@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
@@ -31,12 +32,18 @@ let package = Package(
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
+        // The shared catalog for many workers: PostgreSQL, through postgres-nio. Its own target, so
+        // CupolaCore (and everything that uses only SQLite) does not compile it.
+        .target(
+            name: "CupolaPostgres",
+            dependencies: ["CupolaCore", .product(name: "PostgresNIO", package: "postgres-nio")]
+        ),
         // Synthetic frames with real EXIF blocks, for Samples/ and the tests.
         .target(name: "CupolaFixtures", dependencies: ["CupolaCore", "CCupolaShim", "CVips", "CExif"]),
         .executableTarget(
             name: "cupola",
             dependencies: [
-                "CupolaCore", "CupolaFixtures",
+                "CupolaCore", "CupolaFixtures", "CupolaPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -44,7 +51,7 @@ let package = Package(
         .testTarget(
             name: "CupolaCoreTests",
             dependencies: [
-                "CupolaCore", "CupolaFixtures", "cupola", .product(name: "Crypto", package: "swift-crypto"),
+                "CupolaCore", "CupolaFixtures", "CupolaPostgres", "cupola", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

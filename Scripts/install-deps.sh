@@ -2,8 +2,9 @@
 # Installs what building and testing Cupola needs, only when it is missing:
 # libvips, libjpeg, libexif, LibRaw and SQLite development files and ExifTool (Debian packages), and
 # Python's jsonschema, which the tests use to validate manifests against Schemas/; Chromium, its
-# WebDriver and Python's selenium, which drive the gallery-site tests in a real browser; and
-# iiif-prezi3, which validates the IIIF documents.
+# WebDriver and Python's selenium, which drive the gallery-site tests in a real browser;
+# iiif-prezi3, which validates the IIIF documents; and PostgreSQL's server, which the
+# shared-catalog tests start privately (Scripts/with-postgres.sh).
 set -euo pipefail
 
 sudo=""
@@ -21,10 +22,17 @@ command -v python3 >/dev/null || missing+=(python3)
 command -v exiftool >/dev/null || missing+=(libimage-exiftool-perl)  # reference reading of raw metadata, XMP and IPTC
 command -v chromium >/dev/null || missing+=(chromium)              # gallery-site tests
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)  # shared-catalog tests
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! python3 -c 'import yaml' 2>/dev/null; then  # the tests parse Samples/cluster/*.yaml
+  echo "installing: python pyyaml"
+  python3 -m pip install -q pyyaml 2>/dev/null \
+    || { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-yaml >/dev/null; }
 fi
 
 if ! python3 -c 'import jsonschema' 2>/dev/null; then

@@ -27,7 +27,7 @@ enum ExitStatus {
         case let error as CatalogError:
             switch error {
             case .cannotOpen: return cannotCreate
-            case .diskFull: return temporary
+            case .diskFull, .lost: return temporary
             default: return ioError
             }
         case is SettingsError: return configuration

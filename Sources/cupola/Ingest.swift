@@ -11,6 +11,11 @@ struct Ingest: AsyncParsableCommand {
             manifests of the galleries that changed. Unchanged files are not read again, so a cron job \
             can re-run the same command cheaply; with nothing to do it prints nothing.
 
+            With a catalog server (--catalog postgresql://…), any number of ingest processes, on any \
+            number of machines that see the same folders, may run at once on one library: each \
+            frame is claimed by one of them under a lease (--lease), the fastest take the most, and \
+            a worker that dies loses its claims to the others when the lease runs out.
+
             Exit codes: 0 all ingested or nothing to do, 1 some files rejected or failed (listed), \
             64 usage, 73/74 cannot write, 75 library busy or disk full, 78 bad settings.
 
@@ -37,12 +42,17 @@ struct Ingest: AsyncParsableCommand {
             help: ArgumentHelp("Wait up to this long for another run to release the library.", valueName: "SECONDS"))
     var wait: Double = 0
 
+    @Option(name: .long, parsing: .unconditional,
+            help: ArgumentHelp("With a catalog server: how long a claimed frame stays this worker's without a heartbeat (renewed every third of it).", valueName: "SECONDS"))
+    var lease: Double = 60
+
     @Option(name: .long, help: "keep: reference originals where they are; copy: also keep a verified copy in DIR/originals; move: copy, then remove the source once committed.")
     var originals: OriginalsPolicy = .keep
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if wait < 0 { throw ValidationError("--wait cannot be negative") }
+        if lease < 0.5 { throw ValidationError("--lease must be at least 0.5 seconds") }
     }
 
     func run() async throws {
@@ -59,6 +69,10 @@ struct Ingest: AsyncParsableCommand {
             configuration.originals = originals
             let pipeline = try Pipeline(configuration: configuration, catalog: catalog, command: "ingest")
             pipeline.crashMarker = session?.crashMarker
+            if let session, !dryRun, let url = session.catalogURL, let claims = catalog as? any WorkClaims,
+               let heartbeat = try CatalogServers.connect(url, false) as? any WorkClaims {
+                pipeline.shared = SharedWork(claims: claims, heartbeat: heartbeat, lease: lease)
+            }
             var progress: ProgressBar?
             try await BatchIngest(sources: folders).run(pipeline) { total in
                 progress = ProgressBar.make(total: total)
@@ -82,14 +96,16 @@ struct Ingest: AsyncParsableCommand {
         if dryRun {
             let layout = LibraryLayout(root: FilePathBytes(options.library))
             if FileManager.default.fileExists(atPath: layout.catalogFile.description) {
-                let session = try LibrarySession(readingLibrary: options.library, settingsFile: options.config)
+                let session = try LibrarySession(readingLibrary: options.library, settingsFile: options.config,
+                                                 catalogURL: options.catalog, connector: CatalogServers.connect)
                 return (session.catalog, session.layout, session.settings, session)
             }
             let settings = try LibrarySession.loadSettings(library: options.library, override: options.config)
             return (try SQLiteCatalog(path: SQLiteCatalog.inMemory), layout, settings, nil)
         }
         let session = try LibrarySession(library: options.library, settingsFile: options.config,
-                                         command: "ingest", waitForLock: wait, creating: true)
+                                         command: "ingest", waitForLock: wait, creating: true,
+                                         catalogURL: options.catalog, connector: CatalogServers.connect, sharing: true)
         return (session.catalog, session.layout, session.settings, session)
     }
 }

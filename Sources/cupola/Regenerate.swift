@@ -60,8 +60,10 @@ struct Regenerate: AsyncParsableCommand {
         do {
             // A dry run only reads the catalog, like `status`: no lock, nothing written.
             let session = dryRun
-                ? try LibrarySession(readingLibrary: options.library, settingsFile: options.config)
-                : try LibrarySession(library: options.library, settingsFile: options.config, command: "regenerate")
+                ? try LibrarySession(readingLibrary: options.library, settingsFile: options.config,
+                catalogURL: options.catalog, connector: CatalogServers.connect)
+                : try LibrarySession(library: options.library, settingsFile: options.config, command: "regenerate",
+                catalogURL: options.catalog, connector: CatalogServers.connect)
             try VipsRuntime.start()
             var selection = Regenerator.Options()
             selection.galleries = Set(gallery)

@@ -40,6 +40,18 @@ struct Status: AsyncParsableCommand {
             let summary: JSONValue
         }
 
+        /// Work shared among many workers through a catalog server (`WorkClaims`).
+        struct Claims: Encodable {
+            let waiting: Int
+            /// Frames held now, by worker (`host/pid`).
+            let claimed: [String: Int]
+            /// Held past their lease: their worker stopped renewing; another will take them over.
+            let overdue: Int
+            /// Leases that ran out and were taken over: frames decoded twice.
+            let expiredLeases: Int
+            let finished: Int
+        }
+
         let galleries: [Gallery]
         let frameCount: Int
         let problems: [Problem]
@@ -51,11 +63,13 @@ struct Status: AsyncParsableCommand {
         let settingsProblem: String?
         let lastRun: LastRun?
         let catalogBytes: Int64
+        let claims: Claims?
     }
 
     func run() async throws {
         do {
-            let session = try LibrarySession(readingLibrary: options.library, settingsFile: options.config, tolerateBadSettings: true)
+            let session = try LibrarySession(readingLibrary: options.library, settingsFile: options.config, tolerateBadSettings: true,
+                catalogURL: options.catalog, connector: CatalogServers.connect)
             if let problem = session.settingsProblem {
                 Terminal.error("cupola: warning: \(problem); showing the catalog without the settings")
             }
@@ -80,10 +94,16 @@ struct Status: AsyncParsableCommand {
                 Report.LastRun(command: run.command, finished: run.finished, exitCode: run.exitCode,
                                summary: (try? JSONValue(parsing: run.summary)) ?? .string(run.summary))
             }
+            let claims = try (catalog as? any WorkClaims).map { shared in
+                let status = try shared.claimStatus()
+                return Report.Claims(waiting: status.waiting, claimed: status.claimed, overdue: status.overdue,
+                                     expiredLeases: status.expiredLeases, finished: status.finished)
+            }
             let size = (try? FileManager.default.attributesOfItem(atPath: session.layout.catalogFile.description)[.size] as? Int64) ?? 0
             let report = Report(galleries: galleries, frameCount: galleries.reduce(0) { $0 + $1.frameCount },
                                 problems: problems, interrupted: interrupted, staleRenditions: stale,
-                                settingsProblem: session.settingsProblem?.description, lastRun: lastRun, catalogBytes: size ?? 0)
+                                settingsProblem: session.settingsProblem?.description, lastRun: lastRun, catalogBytes: size ?? 0,
+                                claims: claims)
             options.json ? printJSON(report) : printText(report)
         } catch {
             throw ExitStatus.fail(error, json: options.json ? "status" : nil)
@@ -124,6 +144,15 @@ struct Status: AsyncParsableCommand {
             Terminal.output("\(Wording.count(report.interrupted.count, "file")) left in flight by a run that stopped or crashed "
                             + "(the next `cupola ingest` retries them):")
             for file in report.interrupted { Terminal.output("  \(RunReport.oneLine(file.file)): \(file.state)") }
+        }
+        if let claims = report.claims, claims.waiting + claims.claimed.count + claims.finished > 0 {
+            let held = claims.claimed.values.reduce(0, +)
+            Terminal.output("shared work: \(claims.finished) finished, \(claims.waiting) waiting, \(held) claimed by "
+                            + "\(Wording.count(claims.claimed.count, "worker")), \(claims.overdue) overdue, "
+                            + "\(Wording.count(claims.expiredLeases, "lease")) expired and taken over")
+            for (worker, count) in claims.claimed.sorted(by: { $0.key < $1.key }) {
+                Terminal.output("  \(RunReport.oneLine(worker)): \(count)")
+            }
         }
         if let stale = report.staleRenditions, stale > 0 { Terminal.output(RunSummary.staleAdvice(stale)) }
         if let run = report.lastRun {

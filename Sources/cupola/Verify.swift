@@ -51,8 +51,10 @@ struct Verify: AsyncParsableCommand {
             // A check takes the lock shared: during an ingest the files and the catalog differ by
             // design, and reporting that as damage would be wrong.
             let session = repair
-                ? try LibrarySession(library: options.library, settingsFile: options.config, command: "verify", waitForLock: wait)
-                : try LibrarySession(readingLibrary: options.library, settingsFile: options.config, sharedLockWait: wait)
+                ? try LibrarySession(library: options.library, settingsFile: options.config, command: "verify", waitForLock: wait,
+                catalogURL: options.catalog, connector: CatalogServers.connect)
+                : try LibrarySession(readingLibrary: options.library, settingsFile: options.config, sharedLockWait: wait,
+                catalogURL: options.catalog, connector: CatalogServers.connect)
             let verifier = LibraryVerifier(layout: session.layout, catalog: session.catalog)
             let found = try verifier.verify(deep: deep)
             // Renditions recorded before their SHA-256 was kept get it once a deep check finds them intact.

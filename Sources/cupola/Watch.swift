@@ -31,6 +31,9 @@ struct Watch: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Settings file to use instead of DIR/cupola.toml.", valueName: "FILE"))
     var config: String?
 
+    @Option(name: .long, help: ArgumentHelp("A shared catalog server instead of DIR's own SQLite file (postgresql://…).", valueName: "URL"))
+    var catalog: String?
+
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Scan every SECONDS instead of using inotify (NFS/SMB inboxes).", valueName: "SECONDS"))
     var poll: Double?
 
@@ -62,7 +65,8 @@ struct Watch: AsyncParsableCommand {
         do {
             var source = try SourceFolder(inbox)
             try source.refuseInside(library: library)
-            let session = try LibrarySession(library: library, settingsFile: config, command: "watch", creating: true)
+            let session = try LibrarySession(library: library, settingsFile: config, command: "watch", creating: true,
+                                             catalogURL: catalog, connector: CatalogServers.connect)
             source.exclude(library)
             try VipsRuntime.start()
             // The watcher's log is the run's log: libvips' warnings go there, not to bare stderr.

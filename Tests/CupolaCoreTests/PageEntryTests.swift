@@ -45,19 +45,19 @@ struct PageEntryTests {
         // A rendition rewritten by `regenerate` (through the catalog's own update) clears the entry.
         frames[0].renditions[0].bytes = 4242
         try library.catalog.updateRenditions(of: frames[0].source.path, gallery: "iss070", with: [frames[0].renditions[0]], removing: [])
-        let cleared = try library.catalog.queue.read { db in
+        let cleared = try library.sqlite.queue.read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM frame WHERE page_entry IS NULL")
         }
         #expect(cleared == 1)
         let remade = try library.catalog.pageEntries(inGallery: "iss070", from: nil, after: false, limit: 100)
         let changed = try #require(remade.first { $0.id == frames[0].id })
         #expect(String(decoding: changed.json, as: UTF8.self).contains("4242"))
-        #expect(try library.catalog.queue.read { db in
+        #expect(try library.sqlite.queue.read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM frame WHERE page_entry IS NULL")
         } == 0)
 
         // Entries of another format are not trusted.
-        try library.catalog.queue.write { db in try db.execute(sql: "UPDATE frame SET page_entry = x'00', page_entry_format = 0") }
+        try library.sqlite.queue.write { db in try db.execute(sql: "UPDATE frame SET page_entry = x'00', page_entry_format = 0") }
         let again = try library.catalog.pageEntries(inGallery: "iss070", from: nil, after: false, limit: 100)
         #expect(zip(again, remade).allSatisfy { $0.json == $1.json })
     }

@@ -3,14 +3,16 @@ import Foundation
 import Testing
 
 /// Paged manifests (`cupola.gallery/2`): what one change costs, and that an incrementally
-/// published gallery is the same as one published from scratch.
+/// published gallery is the same as one published from scratch. The catalog's side of it holds for
+/// both catalogs: those tests run on SQLite and on PostgreSQL (when its test server runs).
 @Suite("Paged manifests")
 struct PagedManifestTests {
     static let galleryPages = "iss070/pages/"
 
-    @Test("one frame added, changed or removed in a 6,000-frame gallery rewrites at most two pages, the manifest and the index")
-    func boundedRewrites() throws {
-        let library = try SyntheticCatalog()
+    @Test("one frame added, changed or removed in a 6,000-frame gallery rewrites at most two pages, the manifest and the index",
+          arguments: CatalogKind.available)
+    func boundedRewrites(kind: CatalogKind) throws {
+        let library = try SyntheticCatalog(kind: kind)
         try library.catalog.apply((0..<6000).map { .commit(SyntheticCatalog.frame($0 * 2, second: $0 * 2)) })
         let first = try library.publish()
         let pageCount = first.written.filter { $0.description.contains("/pages/") }.count
@@ -37,10 +39,11 @@ struct PagedManifestTests {
         #expect(try SchemaCheck.problems(galleries: "\(library.folder.path)/galleries").status == 0)
     }
 
-    @Test("60 rounds of random additions, removals and moves, published after each: the files equal a fresh library's, byte for byte")
-    func incrementalEqualsFresh() throws {
+    @Test("60 rounds of random additions, removals and moves, published after each: the files equal a fresh SQLite library's, byte for byte",
+          arguments: CatalogKind.available)
+    func incrementalEqualsFresh(kind: CatalogKind) throws {
         var generator = SeededGenerator(seed: 12)
-        let library = try SyntheticCatalog()
+        let library = try SyntheticCatalog(kind: kind)
         var present = Set((0..<3000).filter { _ in Bool.random(using: &generator) })
         var seconds = Dictionary(uniqueKeysWithValues: (0..<3000).map { ($0, $0 % 97 == 0 ? nil : $0 * 3) as (Int, Int?) })
         try library.catalog.apply(present.sorted().map { .commit(SyntheticCatalog.frame($0, second: seconds[$0]!)) })
@@ -95,9 +98,9 @@ struct PagedManifestTests {
         #expect(frames.map { $0["id"] as! String } == (0..<20_000).map { "ISS070-E-\($0)" })
     }
 
-    @Test("a gallery whose last frame goes loses its manifest and pages, and leaves the index")
-    func lastFrameLeaves() throws {
-        let library = try SyntheticCatalog()
+    @Test("a gallery whose last frame goes loses its manifest and pages, and leaves the index", arguments: CatalogKind.available)
+    func lastFrameLeaves(kind: CatalogKind) throws {
+        let library = try SyntheticCatalog(kind: kind)
         try library.catalog.apply([.commit(SyntheticCatalog.frame(1, second: 1))])
         try library.publish()
         #expect(try library.publishedFiles().keys.contains { $0.hasPrefix(Self.galleryPages) })
@@ -125,10 +128,11 @@ struct SeededGenerator: RandomNumberGenerator {
 /// The stale-rendition count every run reports comes from tallies kept by triggers.
 @Suite("Rendition tallies")
 struct RenditionTallyTests {
-    @Test("the stale count from the tallies equals a count over every rendition, through adds, replacements, removals and rebuilds")
-    func talliesAgree() throws {
+    @Test("the stale count from the tallies equals a count over every rendition, through adds, replacements, removals and rebuilds",
+          arguments: CatalogKind.available)
+    func talliesAgree(kind: CatalogKind) throws {
         var generator = SeededGenerator(seed: 7)
-        let library = try SyntheticCatalog()
+        let library = try SyntheticCatalog(kind: kind)
         let specs = [RenditionSpec(name: "large", size: 2048), RenditionSpec(name: "thumb", size: 256), RenditionSpec(name: "medium", size: 1024)]
         func counted() throws -> Int {
             let frames = try library.catalog.frames(inGallery: "iss070")
@@ -151,5 +155,6 @@ struct RenditionTallyTests {
             }
             #expect(try library.catalog.staleRenditionCount(current: specs) == (try counted()))
         }
+        #expect(try library.catalog.integrityProblem() == nil)
     }
 }

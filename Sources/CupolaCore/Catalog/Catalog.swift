@@ -1,7 +1,7 @@
 /// The library's state: every source file, its outcome, its frame and renditions.
 ///
-/// SQLite is the embedded implementation; a shared PostgreSQL catalog is planned, so the pipeline
-/// sees only this protocol and no SQL.
+/// SQLite is the embedded implementation; PostgreSQL (the `CupolaPostgres` target) is the shared one
+/// for many workers. The pipeline sees only this protocol and no SQL.
 public protocol Catalog: Sendable {
     /// Every file recorded under a SOURCE folder, keyed by path bytes: only as much of each as
     /// telling "unchanged", "gone" or "moved" needs (`source(at:)` reads a whole record).
@@ -84,7 +84,18 @@ public protocol Catalog: Sendable {
 
     func recordRun(_ run: RunRecord) throws(CatalogError)
     func lastRun() throws(CatalogError) -> RunRecord?
+
+    /// The source paths of every frame in `unassigned` (see `MissionRefiling`).
+    func unassignedPaths() throws(CatalogError) -> [FilePathBytes]
+    /// Whether `stem` in `gallery` belongs to a file other than `path`.
+    func stemTaken(_ stem: String, inGallery gallery: String, byOtherThan path: FilePathBytes) throws(CatalogError) -> Bool
+    /// Rewrites a frame under its new identity and marks the gallery it left for republishing.
+    func refile(_ frame: CatalogFrame, leaving gallery: String) throws(CatalogError)
 }
+
+/// Opens a catalog kept outside the library folder, named by URL (`--catalog`, or `catalog` in the
+/// settings): the CLI links the implementations, the library code only calls this.
+public typealias CatalogConnector = @Sendable (_ url: String, _ readOnly: Bool) throws(CatalogError) -> any Catalog
 
 /// One change to the catalog, applied in batches by `Catalog.apply`.
 public enum CatalogChange: Sendable {
@@ -117,6 +128,12 @@ public struct RecoveryReport: Sendable {
     public var poisoned: [SourceRecord]
     /// The frames the poisoned sources had, whose renditions and manifest entries must go.
     public var retired: [CatalogFrame]
+
+    public init(suspects: Int, poisoned: [SourceRecord], retired: [CatalogFrame]) {
+        self.suspects = suspects
+        self.poisoned = poisoned
+        self.retired = retired
+    }
 }
 
 /// A rendition file stem within one gallery: unique across the library.
@@ -146,6 +163,10 @@ public enum CatalogError: Error, CustomStringConvertible, Sendable {
     case io(detail: String)
     /// The disk holding the catalog is full: try again once there is space.
     case diskFull(path: String)
+    /// A catalog server that cannot be used: unreachable, refusing us, or with a newer schema.
+    case unusable(location: String, detail: String)
+    /// The connection to the catalog server was lost part-way: try again.
+    case lost(location: String, detail: String)
 
     public var description: String {
         switch self {
@@ -153,6 +174,8 @@ public enum CatalogError: Error, CustomStringConvertible, Sendable {
         case .cannotOpen(let path, let detail): return "\(path): cannot open catalog (\(detail))"
         case .io(let detail): return "catalog: \(detail)"
         case .diskFull(let path): return "\(path): disk full, catalog not updated"
+        case .unusable(let location, let detail): return "\(location): cannot use the catalog (\(detail))"
+        case .lost(let location, let detail): return "\(location): lost the catalog server (\(detail)); run again"
         }
     }
 }

@@ -79,6 +79,16 @@ public struct RenditionRecord: Sendable, Hashable, Codable {
     public var height: Int
     /// SHA-256 of the file as written; nil for renditions recorded before it was kept.
     public var sha256: String? = nil
+
+    public init(name: String, fingerprint: String, path: String, bytes: Int, width: Int, height: Int, sha256: String? = nil) {
+        self.name = name
+        self.fingerprint = fingerprint
+        self.path = path
+        self.bytes = bytes
+        self.width = width
+        self.height = height
+        self.sha256 = sha256
+    }
 }
 
 /// An ingested frame: everything a manifest entry is made from.
@@ -97,6 +107,22 @@ public struct CatalogFrame: Sendable, Hashable {
     public var renditions: [RenditionRecord]
     /// The frame's other originals: a camera raw beside the JPEG the frame is shown from.
     public var companions: [CompanionOriginal] = []
+
+    public init(source: SourceRecord, gallery: GalleryIdentity, name: FrameName?, id: String, stem: String, format: String,
+                width: Int, height: Int, metadata: FrameMetadata, renditions: [RenditionRecord],
+                companions: [CompanionOriginal] = []) {
+        self.source = source
+        self.gallery = gallery
+        self.name = name
+        self.id = id
+        self.stem = stem
+        self.format = format
+        self.width = width
+        self.height = height
+        self.metadata = metadata
+        self.renditions = renditions
+        self.companions = companions
+    }
 }
 
 /// A second original of a frame (the raw file of a raw + JPEG pair): listed, not rendered.
@@ -107,6 +133,15 @@ public struct CompanionOriginal: Sendable, Hashable {
     public var format: String
     public var bytes: Int64
     public var sha256: String?
+
+    public init(path: FilePathBytes, root: FilePathBytes, label: String, format: String, bytes: Int64, sha256: String?) {
+        self.path = path
+        self.root = root
+        self.label = label
+        self.format = format
+        self.bytes = bytes
+        self.sha256 = sha256
+    }
 }
 
 /// One gallery's totals, for the index and `status`.
@@ -115,6 +150,13 @@ public struct GallerySummary: Sendable, Hashable {
     public var frameCount: Int
     public var firstCapture: String?
     public var lastCapture: String?
+
+    public init(identity: GalleryIdentity, frameCount: Int, firstCapture: String?, lastCapture: String?) {
+        self.identity = identity
+        self.frameCount = frameCount
+        self.firstCapture = firstCapture
+        self.lastCapture = lastCapture
+    }
 }
 
 /// One published page of a gallery: the stretch of the gallery's order it covers and what was
@@ -132,6 +174,20 @@ public struct PageRecord: Sendable, Hashable {
     public var captureLast: String?
     public var firstFrame: String
     public var lastFrame: String
+
+    public init(firstKey: [UInt8], lastKey: [UInt8], path: String, sha256: String, bytes: Int, frameCount: Int,
+                captureFirst: String?, captureLast: String?, firstFrame: String, lastFrame: String) {
+        self.firstKey = firstKey
+        self.lastKey = lastKey
+        self.path = path
+        self.sha256 = sha256
+        self.bytes = bytes
+        self.frameCount = frameCount
+        self.captureFirst = captureFirst
+        self.captureLast = captureLast
+        self.firstFrame = firstFrame
+        self.lastFrame = lastFrame
+    }
 }
 
 extension CatalogFrame {

@@ -112,10 +112,8 @@ extension SQLiteCatalog {
         while let row = try rows.next() {
             guard let key = row[1] as Data? else { continue }
             let path = (row[5] as Data?).map { [UInt8]($0) } ?? [], root = (row[6] as Data?).map { [UInt8]($0) } ?? []
-            let under = path.starts(with: root) ? path.dropFirst(root.count).drop(while: { $0 == UInt8(ascii: "/") }) : path[...]
             let keywords: [String] = try (row[8] as String?).map { try decoder.decode([String].self, from: Data($0.utf8)) } ?? []
-            try body(row[0], key, ThemeFacts(gallery: row[2], roll: row[3], frameNumber: row[4],
-                                             pathUnderSource: String(decoding: under, as: UTF8.self),
+            try body(row[0], key, ThemeFacts(gallery: row[2], roll: row[3], frameNumber: row[4], path: path, root: root,
                                              captured: row[7], keywords: keywords))
         }
     }

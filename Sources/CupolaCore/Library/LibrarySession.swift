@@ -5,9 +5,14 @@ import Glibc
 
 /// An open library: its folder exists, the lock is held, leftovers of a killed run are cleaned up
 /// and the catalog is open and checked. Every writing command starts here.
+///
+/// The catalog is the library's own SQLite file, or a catalog server named by `catalogURL` (or the
+/// settings' `catalog`), opened through `connector`.
 public final class LibrarySession {
     public let layout: LibraryLayout
-    public let catalog: SQLiteCatalog
+    public let catalog: any Catalog
+    /// The catalog server's URL; nil for the library's own SQLite file.
+    public let catalogURL: String?
     public let settings: Settings
     /// Reading sessions that tolerate bad settings (`status`): why the built-in defaults were used.
     public private(set) var settingsProblem: SettingsError?
@@ -38,11 +43,18 @@ public final class LibrarySession {
     /// Opens the library for writing. `settingsFile` overrides `DIR/cupola.toml`. Only a command
     /// that brings frames in (`ingest`, `watch`) passes `creating`: the others, given a path where
     /// no library is, say so instead of leaving an empty library there.
+    /// `sharing`: many workers may run this command on the library at once; with a catalog server
+    /// they coordinate through it (`WorkClaims`), and no lock file is taken (flock does not hold
+    /// across machines on NFS), nor are other workers' temporary files swept away.
     public init(library: String, settingsFile: String?, command: String, waitForLock: Double = 0,
-                creating: Bool = false) throws(Failure) {
+                creating: Bool = false, catalogURL: String? = nil, connector: CatalogConnector? = nil,
+                sharing: Bool = false) throws(Failure) {
         layout = LibraryLayout(root: FilePathBytes(library))
         settings = try Self.loadSettings(layout: layout, override: settingsFile)
-        guard creating || FileManager.default.fileExists(atPath: layout.catalogFile.description) else {
+        let server = catalogURL ?? settings.catalog
+        self.catalogURL = server
+        let coordinated = sharing && server != nil
+        guard creating || FileManager.default.fileExists(atPath: (server == nil ? layout.catalogFile : layout.root).description) else {
             throw .missing(library)
         }
         do {
@@ -50,16 +62,21 @@ public final class LibrarySession {
         } catch {
             throw .cannotCreate("\(error)")
         }
-        do {
-            lock = try LibraryLock(layout.lockFile, command: command, wait: waitForLock)
-        } catch {
-            throw .lock(error)
+        if coordinated {
+            lock = nil
+        } else {
+            do {
+                lock = try LibraryLock(layout.lockFile, command: command, wait: waitForLock)
+            } catch {
+                throw .lock(error)
+            }
+            unfinishedMarker = Self.sweepIfUnfinished(layout, firstRun: server == nil
+                && !FileManager.default.fileExists(atPath: layout.catalogFile.description))
         }
-        unfinishedMarker = Self.sweepIfUnfinished(layout)
         crashMarker = CrashMarker(layout: layout)
         crashMarker?.arm()
         do {
-            catalog = try SQLiteCatalog(path: layout.catalogFile.description)
+            catalog = try Self.openCatalog(layout: layout, server: server, connector: connector, readOnly: false)
             try MissionRefiling.run(layout: layout, catalog: catalog)
         } catch {
             throw .catalog(error)
@@ -71,7 +88,7 @@ public final class LibrarySession {
     /// files with the catalog. With `tolerateBadSettings`, unusable settings become the built-in
     /// defaults and `settingsProblem` says why: for commands that only read the catalog.
     public init(readingLibrary library: String, settingsFile: String? = nil, sharedLockWait: Double? = nil,
-                tolerateBadSettings: Bool = false) throws(Failure) {
+                tolerateBadSettings: Bool = false, catalogURL: String? = nil, connector: CatalogConnector? = nil) throws(Failure) {
         layout = LibraryLayout(root: FilePathBytes(library))
         do {
             settings = try Self.loadSettings(layout: layout, override: settingsFile)
@@ -79,7 +96,9 @@ public final class LibrarySession {
             settings = Settings()
             settingsProblem = error
         }
-        guard FileManager.default.fileExists(atPath: layout.catalogFile.description) else {
+        let server = catalogURL ?? settings.catalog
+        self.catalogURL = server
+        guard FileManager.default.fileExists(atPath: (server == nil ? layout.catalogFile : layout.root).description) else {
             throw .missing(library)
         }
         if let sharedLockWait {
@@ -92,10 +111,19 @@ public final class LibrarySession {
             lock = nil
         }
         do {
-            catalog = try SQLiteCatalog(path: layout.catalogFile.description, readOnly: true)
+            catalog = try Self.openCatalog(layout: layout, server: server, connector: connector, readOnly: true)
         } catch {
             throw .catalog(error)
         }
+    }
+
+    private static func openCatalog(layout: LibraryLayout, server: String?, connector: CatalogConnector?,
+                                    readOnly: Bool) throws(CatalogError) -> any Catalog {
+        guard let server else { return try SQLiteCatalog(path: layout.catalogFile.description, readOnly: readOnly) }
+        guard let connector else {
+            throw .unusable(location: server, detail: "this program has no catalog server support")
+        }
+        return try connector(server, readOnly)
     }
 
     /// The settings a library would run with, without opening it.
@@ -120,11 +148,10 @@ public final class LibrarySession {
     /// A writing session marks the library unfinished until it closes; a run killed part-way
     /// leaves the mark, and only then is the library walked for the temporary files it may have
     /// left (every rendition folder: a second or more at 10^5 frames, too much for every run).
-    /// A library without a catalog yet is swept too (a first run killed early).
-    private static func sweepIfUnfinished(_ layout: LibraryLayout) -> FilePathBytes? {
+    /// A library without its catalog file yet is swept too (a first run killed early).
+    private static func sweepIfUnfinished(_ layout: LibraryLayout, firstRun: Bool) -> FilePathBytes? {
         let marker = layout.root.appending(".cupola-unfinished")
-        if FileManager.default.fileExists(atPath: marker.description)
-            || !FileManager.default.fileExists(atPath: layout.catalogFile.description) {
+        if FileManager.default.fileExists(atPath: marker.description) || firstRun {
             removeLeftovers(in: layout.root)
         }
         let fd = marker.withCString { open($0, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644) }

@@ -6,7 +6,7 @@ enum MissionRefiling {
     /// Returns the ids of the frames moved. A frame whose files cannot be linked stays where it
     /// is and is tried again by the next run.
     @discardableResult
-    static func run(layout: LibraryLayout, catalog: SQLiteCatalog) throws(CatalogError) -> [String] {
+    static func run(layout: LibraryLayout, catalog: any Catalog) throws(CatalogError) -> [String] {
         var moved: [String] = []
         for path in try catalog.unassignedPaths() {
             guard let name = FrameName(fileName: FilePathBytes.display(path.lastComponent)),

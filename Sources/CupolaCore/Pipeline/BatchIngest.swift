@@ -9,7 +9,9 @@ public struct BatchIngest {
 
     /// `found` is told the number of files found, before any is processed.
     public func run(_ pipeline: Pipeline, found: ((Int) -> Void)? = nil) async throws {
-        if !pipeline.configuration.dryRun {
+        // Shared work recovers per claim instead (`WorkClaims`): other workers' frames in flight
+        // are not this run's to judge.
+        if !pipeline.configuration.dryRun && pipeline.shared == nil {
             try pipeline.recoverInterruptedRun()
             try pipeline.retrySuspects()
         }

@@ -28,7 +28,8 @@ extension Pipeline {
     /// decides what to read, at most `workers` frames are processed at once, results come back
     /// here to be committed in batches. The same loop serves a batch scan and the watcher.
     public func run(_ events: AsyncStream<PipelineEvent>) async throws {
-        enum Item: Sendable { case event(PipelineEvent), sourceEnded, result(FrameResult) }
+        /// `poll`: shared work, nothing to do here but other workers still hold claims.
+        enum Item: Sendable { case event(PipelineEvent), sourceEnded, result(FrameResult), poll }
         let (items, sink) = AsyncStream<Item>.makeStream()
         let forwarder = Task {
             for await event in events { sink.yield(.event(event)) }
@@ -41,8 +42,19 @@ extension Pipeline {
         /// Files offered again while queued or in flight: looked at again once they are done.
         var offeredAgain: [FilePathBytes: Arrival] = [:]
         var sourceEnded = false
+        // Shared work: jobs planned here until claimed, a suspect waiting to run alone, the one
+        // running, whether a poll is due, and whether every worker's work is done.
+        var planned: [FilePathBytes: FrameJob] = [:]
+        var heldSuspect: FrameJob?
+        var suspectInFlight: FilePathBytes?
+        var pollPending = false
+        var sharedDone = shared == nil
 
         try await withThrowingDiscardingTaskGroup { group in
+            func start(_ job: FrameJob) {
+                inFlight.insert(job.arrival.path)
+                group.addTask { sink.yield(.result(processor.process(job))) }
+            }
             for await item in items {
                 switch item {
                 case .event(.arrival(let arrival)):
@@ -73,10 +85,17 @@ extension Pipeline {
                     queue.removeAll()
                 case .sourceEnded:
                     sourceEnded = true
+                case .poll:
+                    pollPending = false
                 case .result(let result):
                     inFlight.remove(result.path)
-                    record(result)
-                    if pendingCount >= Self.commitBatch || inFlight.isEmpty { try commitPending() }
+                    if let shared {
+                        if suspectInFlight == result.path { suspectInFlight = nil }
+                        try finishClaim(result, shared)
+                    } else {
+                        record(result)
+                        if pendingCount >= Self.commitBatch || inFlight.isEmpty { try commitPending() }
+                    }
                     if let again = offeredAgain.removeValue(forKey: result.path) {
                         offered += 1
                         try plan(again.restatted(), into: &queue)
@@ -93,7 +112,42 @@ extension Pipeline {
                 }
                 if summary.stoppedEarly != nil { queue.removeAll() }
                 let room = configuration.workers - inFlight.count
-                if room > 0, !queue.isEmpty {
+                if let shared, summary.stoppedEarly == nil {
+                    if !queue.isEmpty { try offer(queue.take(Int(Int32.max)), through: shared, planned: &planned) }
+                    // A suspect runs with nothing else in flight, and nothing is claimed beside it.
+                    if inFlight.isEmpty, let job = heldSuspect {
+                        heldSuspect = nil
+                        suspectInFlight = job.arrival.path
+                        start(job)
+                    }
+                    while heldSuspect == nil, suspectInFlight == nil, configuration.workers > inFlight.count {
+                        let jobs = try claimJobs(shared, limit: configuration.workers - inFlight.count, planned: &planned)
+                        if jobs.isEmpty { break }
+                        for (job, suspect) in jobs {
+                            if !suspect {
+                                start(job)
+                            } else if inFlight.isEmpty {
+                                suspectInFlight = job.arrival.path
+                                start(job)
+                            } else {
+                                heldSuspect = job
+                            }
+                        }
+                    }
+                    if sourceEnded && inFlight.isEmpty && heldSuspect == nil && !pollPending {
+                        if try shared.othersStillWorking() {
+                            // A worker that dies leaves its claims until their leases run out.
+                            pollPending = true
+                            let wait = UInt64(min(shared.lease / 4, 1) * 1e9)
+                            group.addTask {
+                                try? await Task.sleep(nanoseconds: wait)
+                                sink.yield(.poll)
+                            }
+                        } else {
+                            sharedDone = true
+                        }
+                    }
+                } else if room > 0, !queue.isEmpty {
                     let jobs = queue.take(room)
                     // Marked in runs of `commitBatch`, one transaction each, ahead of the workers.
                     let unmarked = jobs.filter { !queue.isMarked($0.arrival.path) }
@@ -105,12 +159,9 @@ extension Pipeline {
                         queue.mark(ahead.map(\.arrival.path))
                     }
                     queue.unmark(jobs.map(\.arrival.path))
-                    for job in jobs {
-                        inFlight.insert(job.arrival.path)
-                        group.addTask { sink.yield(.result(processor.process(job))) }
-                    }
+                    for job in jobs { start(job) }
                 }
-                if sourceEnded && inFlight.isEmpty && queue.isEmpty { break }
+                if sourceEnded && inFlight.isEmpty && queue.isEmpty && (sharedDone || summary.stoppedEarly != nil) { break }
             }
             try commitPending()
         }

@@ -26,6 +26,8 @@ public final class Pipeline {
     private var done = 0
     /// Set for writing runs: tells whether the previous run crashed.
     public var crashMarker: CrashMarker?
+    /// Set when many workers share the work through the catalog: frames are claimed, not taken.
+    public var shared: SharedWork?
     let processor: FrameProcessor
     var planner: IngestPlanner
     public internal(set) var summary: RunSummary
@@ -180,7 +182,7 @@ public final class Pipeline {
     }
 
     /// `--originals move`: a source goes only once its verified copy is committed.
-    private func removeMovedSources(_ changes: [CatalogChange]) {
+    func removeMovedSources(_ changes: [CatalogChange]) {
         for case .commit(let frame) in changes where frame.source.original != nil {
             AtomicFile.remove(frame.source.path)
         }
@@ -209,6 +211,12 @@ public final class Pipeline {
     /// no manifest names any more.
     public func publish() throws {
         guard !configuration.dryRun else { return }
+        // Workers sharing a library publish in turn, with no change committed meanwhile.
+        guard let shared else { return try publishChanges() }
+        try shared.claims.holdingPublication { try publishChanges() }
+    }
+
+    private func publishChanges() throws {
         try commitPending()
         let publisher = GalleryPublisher(layout: configuration.layout, catalog: catalog)
         // Theme rules are applied from the catalog's rows (no file read) before galleries are chosen.

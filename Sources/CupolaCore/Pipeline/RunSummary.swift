@@ -51,6 +51,9 @@ public struct RunSummary: Codable, Sendable {
     public var moved = 0
     /// Dry run: files that would be read.
     public var pending = 0
+    /// Shared work: results dropped because another worker had taken their claim over (this worker
+    /// was stopped past its lease); nil when the work is not shared.
+    public var lateResults: Int?
     public var skipped: [String: Int] = [:]
     /// The files passed over and why (at most `skippedListLimit`; `skipped` has the counts).
     public var skippedFiles: [Problem] = []

@@ -52,6 +52,8 @@ public struct Settings: Hashable, Sendable {
     public var timezone: String = "UTC"
     /// 0 means one worker per core.
     public var jobs: Int = 0
+    /// A catalog server's URL (`postgresql://…`), shared by every worker; nil: the library's own SQLite file.
+    public var catalog: String?
     public var maxMegapixels: Double = 200
     public var frameTimeoutSeconds: Double = 60
     public var renditions: [RenditionSpec] = Settings.defaultRenditions

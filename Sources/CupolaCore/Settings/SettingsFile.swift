@@ -15,7 +15,7 @@ public struct SettingsError: Error, CustomStringConvertible, Sendable {
 /// Reads `cupola.toml`. Every key is optional; an unknown key is an error naming it and its line,
 /// so a typo never silently falls back to a default.
 public enum SettingsFile {
-    static let topKeys: Set = ["timezone", "jobs", "limits", "rendition", "raw", "theme", "site"]
+    static let topKeys: Set = ["timezone", "jobs", "limits", "rendition", "raw", "theme", "site", "catalog"]
     static let siteKeys: Set = ["enabled", "base_url"]
     static let rawKeys: Set = ["prefer"]
     static let limitKeys: Set = ["max_megapixels", "frame_timeout_seconds"]
@@ -47,6 +47,7 @@ public enum SettingsFile {
             }
             settings.timezone = zone
         }
+        if let value = table["catalog"] { settings.catalog = try reader.string(value, key: "catalog") }
         if let value = table["jobs"] { settings.jobs = try reader.integer(value, key: "jobs", range: 0...256) }
         if let value = table["limits"] {
             guard let limits = value.table else { throw reader.error("[limits] must be a table", key: "limits") }

@@ -34,13 +34,13 @@ public struct ThemeRule: Hashable, Sendable, Codable {
     }
 
     /// Keywords folded once, for comparison with each frame's.
-    var foldedKeywords: Set<String> { Set(keywords.map(Self.fold)) }
+    public var foldedKeywords: Set<String> { Set(keywords.map(Self.fold)) }
 
     static func fold(_ keyword: String) -> String {
         keyword.folding(options: [.caseInsensitive], locale: nil)
     }
 
-    func matches(_ frame: ThemeFacts, keywords folded: Set<String>) -> Bool {
+    public func matches(_ frame: ThemeFacts, keywords folded: Set<String>) -> Bool {
         if !keywords.isEmpty && !frame.keywords.contains(where: { folded.contains(Self.fold($0)) }) { return false }
         if !folders.isEmpty && !folders.contains(where: { $0.matches(frame.pathUnderSource) }) { return false }
         if !frames.isEmpty && !frames.contains(where: { $0.contains(frame) }) { return false }
@@ -56,7 +56,7 @@ public struct ThemeRule: Hashable, Sendable, Codable {
 }
 
 /// What a rule looks at, read from the catalog: nothing here needs the file.
-struct ThemeFacts {
+public struct ThemeFacts {
     /// The mission gallery id (`iss069`), the roll and frame number; nil for names that do not parse.
     var gallery: String
     var roll: String?
@@ -64,4 +64,15 @@ struct ThemeFacts {
     var pathUnderSource: String
     var captured: String?
     var keywords: [String]
+}
+
+extension ThemeFacts {
+    /// From a catalog row: `path` and `root` as the source records them (empty when no rule
+    /// looks at folders), the path under the SOURCE worked out here.
+    public init(gallery: String, roll: String?, frameNumber: Int?, path: [UInt8], root: [UInt8],
+                captured: String?, keywords: [String]) {
+        let under = path.starts(with: root) ? path.dropFirst(root.count).drop(while: { $0 == UInt8(ascii: "/") }) : path[...]
+        self.init(gallery: gallery, roll: roll, frameNumber: frameNumber,
+                  pathUnderSource: String(decoding: under, as: UTF8.self), captured: captured, keywords: keywords)
+    }
 }

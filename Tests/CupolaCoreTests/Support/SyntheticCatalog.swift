@@ -1,17 +1,23 @@
 @testable import CupolaCore
 import Foundation
+import Testing
 
 /// A library whose catalog is filled directly with frame records (no image is decoded), for
 /// testing what is published from a catalog at sizes where ingesting real files would be slow.
 final class SyntheticCatalog {
     let folder: TemporaryFolder
     let layout: LibraryLayout
-    let catalog: SQLiteCatalog
+    let catalog: any Catalog
 
-    init(_ name: String = #function) throws {
+    init(_ name: String = #function, kind: CatalogKind = .sqlite) throws {
         folder = TemporaryFolder(name)
         layout = LibraryLayout(root: FilePathBytes(folder.path))
-        catalog = try SQLiteCatalog(path: layout.catalogFile.description)
+        catalog = try kind.open(for: layout, name: name)
+    }
+
+    /// The catalog as SQLite, for tests that look at its rows (made with the default kind).
+    var sqlite: SQLiteCatalog {
+        get throws { try #require(catalog as? SQLiteCatalog) }
     }
 
     /// Frame `ISS070-E-<number>`, captured `second` seconds after a fixed start (undated when nil).

@@ -1,0 +1,72 @@
+/// Frames shared out among many worker processes through one shared catalog: each source is held
+/// by one worker at a time under a lease, renewed while the worker is on it. A worker that dies
+/// loses its claims when their leases run out and another takes them over; one that was only
+/// paused and wakes up finds it no longer holds them, and its results are dropped.
+///
+/// A claim taken over from a dead worker is a suspect, as in a crashed run: it is handed out alone,
+/// to be decoded with nothing else in flight, and one whose lease runs out again while alone has
+/// killed two workers: it is rejected as "crashed the decoder", not handed out forever.
+public protocol WorkClaims: Sendable {
+    /// Offers sources to be worked on; a path offered again (another worker's scan) stays one item,
+    /// and one already finished is offered anew only when its file changed or the catalog no longer
+    /// holds it as done (a failure to retry, a raw forgotten with the JPEG it was paired with).
+    func offer(_ sources: [SourceRecord]) throws(CatalogError)
+    /// Takes up to `limit` items that no live worker holds, for `lease` seconds. A suspect comes alone.
+    func claim(worker: String, limit: Int, lease: Double) throws(CatalogError) -> ClaimBatch
+    /// Extends the leases `worker` still holds by `lease` seconds; returns how many it holds.
+    @discardableResult
+    func renew(worker: String, lease: Double) throws(CatalogError) -> Int
+    /// Applies `changes` (the claim's result) and closes the claim in one transaction, but only if
+    /// `worker` still holds it. Returns the frames that left the catalog, or nil, with nothing
+    /// applied, when another worker took the claim over.
+    func finish(_ path: FilePathBytes, worker: String, changes: [CatalogChange]) throws(CatalogError) -> [CatalogFrame]?
+    /// Runs `body` (publishing manifests) while no other worker publishes and no change is
+    /// committed: what it reads as changed is exactly what it marks published.
+    func holdingPublication(_ body: () throws -> Void) throws
+    /// Who holds what, for `cupola status`.
+    func claimStatus() throws(CatalogError) -> ClaimStatus
+}
+
+/// What one call to `WorkClaims.claim` handed out.
+public struct ClaimBatch: Sendable {
+    public var claims: [WorkClaim]
+    /// Sources whose lease ran out twice, the second time while decoded alone: now rejected.
+    public var poisoned: [SourceRecord]
+
+    public init(claims: [WorkClaim], poisoned: [SourceRecord]) {
+        self.claims = claims
+        self.poisoned = poisoned
+    }
+}
+
+public struct WorkClaim: Sendable, Hashable {
+    public var source: SourceRecord
+    /// Taken over from a worker whose lease ran out: to be decoded alone.
+    public var suspect: Bool
+
+    public init(source: SourceRecord, suspect: Bool) {
+        self.source = source
+        self.suspect = suspect
+    }
+}
+
+/// The shared work at one moment.
+public struct ClaimStatus: Sendable, Hashable {
+    /// Offered, not yet claimed.
+    public var waiting: Int
+    /// Held now, by worker.
+    public var claimed: [String: Int]
+    /// Held past their lease (the worker stopped renewing): another worker may take them.
+    public var overdue: Int
+    /// Leases that ran out and were taken over since the work was offered.
+    public var expiredLeases: Int
+    public var finished: Int
+
+    public init(waiting: Int, claimed: [String: Int], overdue: Int, expiredLeases: Int, finished: Int) {
+        self.waiting = waiting
+        self.claimed = claimed
+        self.overdue = overdue
+        self.expiredLeases = expiredLeases
+        self.finished = finished
+    }
+}

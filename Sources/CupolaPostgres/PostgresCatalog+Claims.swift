@@ -1,0 +1,124 @@
+import CupolaCore
+import Foundation
+import PostgresNIO
+
+/// Work shared among many workers: `FOR UPDATE SKIP LOCKED` hands each waiting item to one
+/// claimer without making the others wait, and every lease is timed by the server's clock.
+extension PostgresCatalog: WorkClaims {
+    public func offer(_ sources: [SourceRecord]) throws(CatalogError) {
+        guard !sources.isEmpty else { return }
+        try write { db in
+            for source in sources {
+                try db.execute("""
+                    INSERT INTO work_item (path, root, label, size, mtime_ns, inode, state)
+                    VALUES ($1, $2, $3, $4, $5, $6, 'waiting')
+                    ON CONFLICT (path) DO UPDATE SET root = excluded.root, label = excluded.label, size = excluded.size,
+                        mtime_ns = excluded.mtime_ns, inode = excluded.inode, state = 'waiting', worker = NULL,
+                        lease_until = NULL, isolated = false, expirations = 0
+                    WHERE work_item.state = 'finished' AND (
+                        (work_item.size, work_item.mtime_ns, work_item.inode)
+                            IS DISTINCT FROM (excluded.size, excluded.mtime_ns, excluded.inode)
+                        OR NOT EXISTS (SELECT 1 FROM source s WHERE s.path = excluded.path AND s.state IN ('ingested', 'rejected')
+                                       AND (s.size, s.mtime_ns, s.inode) = (excluded.size, excluded.mtime_ns, excluded.inode)))
+                    """, [.bytes(source.path.bytes), .bytes(source.root.bytes), .text(source.label),
+                          .int(Int(source.stat.size)), .int(Int(source.stat.modifiedNanoseconds)),
+                          .int(Int(Int64(bitPattern: source.stat.inode)))])
+            }
+        }
+    }
+
+    public func claim(worker: String, limit: Int, lease: Double) throws(CatalogError) -> ClaimBatch {
+        let milliseconds = SQLValue.int(Int((lease * 1000).rounded()))
+        return try write { db in
+            var poisoned: [SourceRecord] = []
+            // A lease that ran out first: its worker died (or stopped) with it in flight.
+            while let row = try db.rows("""
+                SELECT * FROM work_item WHERE state = 'claimed' AND lease_until < now()
+                ORDER BY path LIMIT 1 FOR UPDATE SKIP LOCKED
+                """).first {
+                var source = try Self.workSource(row)
+                if try row["isolated"].decode(Bool.self) {
+                    // It was alone in flight when its worker died, for the second time.
+                    try db.execute("""
+                        UPDATE work_item SET state = 'finished', worker = NULL, lease_until = NULL,
+                            expirations = expirations + 1 WHERE path = $1
+                        """, [.bytes(source.path.bytes)])
+                    source.state = .rejected
+                    source.reason = "crashed the decoder"
+                    _ = try Self.apply([.outcome(source)], in: db)
+                    poisoned.append(source)
+                    continue
+                }
+                try db.execute("""
+                    UPDATE work_item SET worker = $2, lease_until = now() + make_interval(secs => $3::float8 / 1000),
+                        isolated = true, expirations = expirations + 1 WHERE path = $1
+                    """, [.bytes(source.path.bytes), .text(worker), milliseconds])
+                return ClaimBatch(claims: [WorkClaim(source: source, suspect: true)], poisoned: poisoned)
+            }
+            let rows = try db.rows("""
+                UPDATE work_item w SET state = 'claimed', worker = $1, lease_until = now() + make_interval(secs => $2::float8 / 1000)
+                FROM (SELECT path FROM work_item WHERE state = 'waiting' ORDER BY path LIMIT $3 FOR UPDATE SKIP LOCKED) pick
+                WHERE w.path = pick.path
+                RETURNING w.*
+                """, [.text(worker), milliseconds, .int(limit)])
+            let claims = try rows.map { WorkClaim(source: try Self.workSource($0), suspect: false) }
+            return ClaimBatch(claims: claims.sorted { $0.source.path.bytes.lexicographicallyPrecedes($1.source.path.bytes) },
+                              poisoned: poisoned)
+        }
+    }
+
+    @discardableResult
+    public func renew(worker: String, lease: Double) throws(CatalogError) -> Int {
+        try write(waitsForPublication: false) { db in
+            try db.execute("""
+                UPDATE work_item SET lease_until = now() + make_interval(secs => $2::float8 / 1000)
+                WHERE worker = $1 AND state = 'claimed'
+                """, [.text(worker), .int(Int((lease * 1000).rounded()))])
+        }
+    }
+
+    public func finish(_ path: FilePathBytes, worker: String, changes: [CatalogChange]) throws(CatalogError) -> [CatalogFrame]? {
+        try write { db in
+            let held = try db.execute("""
+                UPDATE work_item SET state = 'finished', worker = NULL, lease_until = NULL, isolated = false
+                WHERE path = $1 AND worker = $2 AND state = 'claimed'
+                """, [.bytes(path.bytes), .text(worker)])
+            guard held == 1 else { return nil }
+            return try Self.apply(changes, in: db)
+        }
+    }
+
+    /// The publication lock, held by this connection's session: every write transaction takes
+    /// it shared (`write`), so commits wait while a worker publishes, and workers publish in turn.
+    public func holdingPublication(_ body: () throws -> Void) throws {
+        try read { db in try db.execute("SELECT pg_advisory_lock(\(Self.publicationLock))") }
+        defer { _ = try? read { db in try db.execute("SELECT pg_advisory_unlock(\(Self.publicationLock))") } }
+        try body()
+    }
+
+    public func claimStatus() throws(CatalogError) -> ClaimStatus {
+        try read { db in
+            let totals = try db.rows("""
+                SELECT count(*) FILTER (WHERE state = 'waiting') AS waiting,
+                       count(*) FILTER (WHERE state = 'claimed' AND lease_until < now()) AS overdue,
+                       count(*) FILTER (WHERE state = 'finished') AS finished,
+                       COALESCE(SUM(expirations), 0)::bigint AS expired
+                FROM work_item
+                """)[0]
+            var claimed: [String: Int] = [:]
+            for row in try db.rows("SELECT worker, count(*) AS held FROM work_item WHERE state = 'claimed' GROUP BY worker") {
+                claimed[try row.text("worker")] = try row.int("held")
+            }
+            return ClaimStatus(waiting: try totals.int("waiting"), claimed: claimed, overdue: try totals.int("overdue"),
+                               expiredLeases: try totals.int("expired"), finished: try totals.int("finished"))
+        }
+    }
+
+    private static func workSource(_ row: PostgresRandomAccessRow) throws -> SourceRecord {
+        SourceRecord(path: FilePathBytes(bytes: try row.bytes("path")), root: FilePathBytes(bytes: try row.bytes("root")),
+                     label: try row.text("label"),
+                     stat: FileStat(size: try row.int64("size"), modifiedNanoseconds: try row.int64("mtime_ns"),
+                                    inode: UInt64(bitPattern: try row.int64("inode"))),
+                     state: .processing)
+    }
+}

@@ -1,0 +1,56 @@
+import CupolaPostgres
+import Foundation
+import Testing
+
+/// The cluster recipes in `Samples/cluster/`: they must at least parse, and start `cupola ingest`
+/// workers on one shared catalog.
+@Suite("Launch recipes")
+struct LaunchRecipeTests {
+    static let folder = Corpus.repository.appendingPathComponent("Samples/cluster")
+
+    private func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [executable] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    }
+
+    @Test("the Kubernetes recipe parses as YAML: a PostgreSQL Service and an Indexed Job of cupola ingest workers on it")
+    func kubernetesJob() throws {
+        let script = """
+            import json, sys, yaml
+            docs = list(yaml.safe_load_all(open(sys.argv[1])))
+            job = next(d for d in docs if d["kind"] == "Job")
+            print(json.dumps({"kinds": [d["kind"] for d in docs], "mode": job["spec"]["completionMode"],
+                              "parallelism": job["spec"]["parallelism"],
+                              "command": job["spec"]["template"]["spec"]["containers"][0]["command"]}))
+            """
+        let result = try run("python3", ["-c", script, Self.folder.appendingPathComponent("cupola-ingest-job.yaml").path])
+        #expect(result.status == 0, "\(result.output)")
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+        #expect(parsed["kinds"] as? [String] == ["Service", "StatefulSet", "Job"])
+        #expect(parsed["mode"] as? String == "Indexed")
+        #expect((parsed["parallelism"] as? Int ?? 0) > 1)
+        let command = parsed["command"] as? [String] ?? []
+        #expect(Array(command.prefix(2)) == ["cupola", "ingest"])
+        let url = try #require(command.firstIndex(of: "--catalog").map { command[$0 + 1] })
+        let location = try PostgresLocation(url)
+        #expect(location.endpoint == .tcp(host: "cupola-postgres", port: 5432) && location.database == "cupola")
+    }
+
+    @Test("the Slurm recipe passes bash -n and is a job array of cupola ingest workers on one catalog")
+    func slurmArray() throws {
+        let file = Self.folder.appendingPathComponent("cupola-ingest.sbatch")
+        let check = try run("bash", ["-n", file.path])
+        #expect(check.status == 0, "\(check.output)")
+        let text = try String(contentsOf: file, encoding: .utf8)
+        #expect(text.range(of: #"#SBATCH --array=0-\d+%\d+"#, options: .regularExpression) != nil)
+        #expect(text.contains("cupola ingest") && text.contains("--catalog \"$CUPOLA_CATALOG\""))
+    }
+}

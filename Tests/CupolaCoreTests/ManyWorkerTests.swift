@@ -1,0 +1,150 @@
+import CupolaCore
+import CupolaFixtures
+import CupolaPostgres
+import Foundation
+import Testing
+
+/// Many `cupola ingest` processes on one library and one PostgreSQL catalog, as a cluster runs
+/// them: the library they make together must be the one a single process makes with SQLite.
+@Suite("Many workers", .enabled(if: TestPostgres.isAvailable, TestPostgres.absentMessage))
+struct ManyWorkerTests {
+    /// `count` small frames over four expeditions, plus `large` full-size ones.
+    static func downlink(in folder: TemporaryFolder, count: Int, large: Int = 0) throws -> URL {
+        let downlink = folder.folder("downlink")
+        for index in 0..<count {
+            let data = try SyntheticImage.jpeg(width: 96 + index % 40, height: 64, quality: 80)
+            try data.write(to: downlink.appendingPathComponent("ISS06\(index % 4)-E-\(100000 + index).JPG"))
+        }
+        for index in 0..<large {
+            let data = try SyntheticImage.jpeg(width: 3000 + index * 16, height: 2000, quality: 90)
+            try data.write(to: downlink.appendingPathComponent("ISS070-E-\(200000 + index).JPG"))
+        }
+        return downlink
+    }
+
+    static func galleryFiles(_ library: String) -> [String] {
+        (FileManager.default.enumerator(atPath: "\(library)/galleries")?.compactMap { $0 as? String } ?? [])
+            .filter { $0.hasSuffix(".json") || $0.hasSuffix(".jpg") }.sorted()
+    }
+
+    /// The JSON files under `galleries/` equal the reference library's, byte for byte, and the
+    /// same rendition files are there.
+    static func expectSameGalleries(_ library: String, as reference: String, _ what: String) throws {
+        let expected = galleryFiles(reference)
+        #expect(expected.count > 10)
+        #expect(galleryFiles(library) == expected, "\(what): different files under galleries/")
+        for file in expected where file.hasSuffix(".json") {
+            let a = try Data(contentsOf: URL(fileURLWithPath: "\(reference)/galleries/\(file)"))
+            let b = try Data(contentsOf: URL(fileURLWithPath: "\(library)/galleries/\(file)"))
+            if a != b { Issue.record("\(what): \(file) differs from the single SQLite run's") }
+        }
+    }
+
+    static func worker(_ downlink: URL, library: String, catalog url: String, lease: Double = 5) throws -> (Process, Pipe) {
+        let process = Process()
+        process.executableURL = CLI.binary
+        process.arguments = ["ingest", downlink.path, "--library", library, "--catalog", url, "--jobs", "1",
+                             "--lease", String(lease), "--json"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return (process, out)
+    }
+
+    static func summary(_ pipe: Pipe) -> [String: Any] {
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+    }
+
+    @Test("4 worker processes over 400 small frames and 4 full-size ones: every frame ingested once, manifests byte-identical to one SQLite process")
+    func fourWorkers() throws {
+        let folder = TemporaryFolder()
+        let downlink = try Self.downlink(in: folder, count: 400, large: 4)
+        let reference = folder.url.appendingPathComponent("reference").path
+        #expect(try CLI.run(["ingest", downlink.path, "--library", reference]).status == 0)
+
+        let url = try TestPostgres.newDatabase()
+        let shared = folder.url.appendingPathComponent("shared").path
+        let workers = try (0..<4).map { _ in try Self.worker(downlink, library: shared, catalog: url) }
+        var ingested: [Int] = []
+        for (process, out) in workers {
+            let summary = Self.summary(out)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+            ingested.append(summary["ingested"] as? Int ?? -1)
+        }
+        #expect(ingested.reduce(0, +) == 404, "ingested per worker: \(ingested)")
+        #expect(ingested.filter { $0 > 0 }.count >= 2, "one worker did everything: \(ingested)")
+        try Self.expectSameGalleries(shared, as: reference, "4 workers")
+        let status = try PostgresCatalog(url: url).claimStatus()
+        #expect(status.finished == 404 && status.claimed.isEmpty && status.expiredLeases == 0)
+        #expect(try SchemaCheck.problems(galleries: "\(shared)/galleries").status == 0)
+    }
+
+    @Test("a worker stopped (SIGSTOP) past its lease: another takes its frame over, its late result is dropped, the library is identical")
+    func stoppedWorker() throws {
+        let folder = TemporaryFolder()
+        let downlink = try Self.downlink(in: folder, count: 12, large: 6)
+        let reference = folder.url.appendingPathComponent("reference").path
+        #expect(try CLI.run(["ingest", downlink.path, "--library", reference]).status == 0)
+
+        let url = try TestPostgres.newDatabase()
+        let observer = try PostgresCatalog(url: url)
+        let shared = folder.url.appendingPathComponent("shared").path
+        let (paused, pausedOut) = try Self.worker(downlink, library: shared, catalog: url, lease: 1)
+        let name = "/\(paused.processIdentifier)"
+        // Stopped while it holds a claim.
+        let deadline = Date().addingTimeInterval(60)
+        while paused.isRunning, Date() < deadline, try !observer.claimStatus().claimed.keys.contains(where: { $0.hasSuffix(name) }) {
+            usleep(2_000)
+        }
+        #expect(paused.isRunning, "the worker finished before it could be stopped")
+        kill(paused.processIdentifier, SIGSTOP)
+        let (other, otherOut) = try Self.worker(downlink, library: shared, catalog: url, lease: 1)
+        let otherSummary = Self.summary(otherOut)
+        other.waitUntilExit()
+        #expect(other.terminationStatus == 0)
+        #expect((otherSummary["ingested"] as? Int ?? 0) > 0)
+        kill(paused.processIdentifier, SIGCONT)
+        let pausedSummary = Self.summary(pausedOut)
+        paused.waitUntilExit()
+        #expect(paused.terminationStatus == 0)
+        let status = try observer.claimStatus()
+        #expect(status.expiredLeases >= 1 && status.finished == 18)
+        #expect((pausedSummary["lateResults"] as? Int ?? 0) + (pausedSummary["ingested"] as? Int ?? 0)
+                + (otherSummary["ingested"] as? Int ?? 0) >= 18)
+        try Self.expectSameGalleries(shared, as: reference, "after SIGSTOP")
+    }
+
+    @Test("kill -9 of a random worker, 4 times, each restarted: nothing lost or duplicated, identical library; frames decoded twice reported")
+    func killedWorkers() throws {
+        let folder = TemporaryFolder()
+        let downlink = try Self.downlink(in: folder, count: 60, large: 8)
+        let reference = folder.url.appendingPathComponent("reference").path
+        #expect(try CLI.run(["ingest", downlink.path, "--library", reference]).status == 0)
+
+        let url = try TestPostgres.newDatabase()
+        let shared = folder.url.appendingPathComponent("shared").path
+        var workers = try (0..<3).map { _ in try Self.worker(downlink, library: shared, catalog: url, lease: 1).0 }
+        var generator = SystemRandomNumberGenerator()
+        var kills = 0
+        for _ in 0..<4 {
+            usleep(UInt32.random(in: 150_000...400_000, using: &generator))
+            let victim = Int.random(in: 0..<workers.count, using: &generator)
+            guard workers[victim].isRunning else { continue }
+            kill(workers[victim].processIdentifier, SIGKILL)
+            workers[victim].waitUntilExit()
+            kills += 1
+            workers[victim] = try Self.worker(downlink, library: shared, catalog: url, lease: 1).0
+        }
+        for worker in workers { worker.waitUntilExit() }
+        let final = try CLI.run(["ingest", downlink.path, "--library", shared, "--catalog", url, "--lease", "1"])
+        #expect(final.status == 0, "\(final.stderr)")
+        try Self.expectSameGalleries(shared, as: reference, "after \(kills) kills")
+        let status = try PostgresCatalog(url: url).claimStatus()
+        #expect(status.finished == 68 && status.claimed.isEmpty && status.waiting == 0)
+        print("many workers: \(kills) workers killed, \(status.expiredLeases) frames decoded twice (leases taken over)")
+    }
+}

@@ -1,0 +1,95 @@
+import CupolaCore
+import Foundation
+import Testing
+
+/// The `cupola` command on a shared PostgreSQL catalog: chosen with `--catalog` or the settings'
+/// `catalog`, publishing exactly what a run on the library's own SQLite file publishes.
+@Suite("Shared catalog")
+struct SharedCatalogTests {
+    /// Every file under `galleries/`, by relative path.
+    private func galleries(_ library: String) throws -> [String: Data] {
+        let root = URL(fileURLWithPath: library).appendingPathComponent("galleries")
+        var files: [String: Data] = [:]
+        for case let relative as String in FileManager.default.enumerator(atPath: root.path) ?? NSEnumerator() {
+            var isFolder: ObjCBool = false
+            let url = root.appendingPathComponent(relative)
+            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue {
+                files[relative] = try Data(contentsOf: url)
+            }
+        }
+        return files
+    }
+
+    @Test("ingest with --catalog postgresql://… writes manifests and pages byte-identical to a SQLite run; status and verify read it",
+          .enabled(if: TestPostgres.isAvailable, TestPostgres.absentMessage))
+    func ingestMatchesSQLite() throws {
+        let folder = TemporaryFolder()
+        let downlink = try SampleFolder.make(in: folder)
+        let url = try TestPostgres.newDatabase()
+        let sqlite = folder.url.appendingPathComponent("sqlite").path
+        let shared = folder.url.appendingPathComponent("shared").path
+
+        let local = try CLI.run(["ingest", downlink.path, "--library", sqlite])
+        let server = try CLI.run(["ingest", downlink.path, "--library", shared, "--catalog", url, "--json"])
+        #expect(local.status == server.status, "\(server.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "\(shared)/catalog.sqlite"), "the shared run wrote a SQLite catalog")
+        let expected = try galleries(sqlite)
+        let actual = try galleries(shared)
+        #expect(expected.count > 5)
+        #expect(actual.keys.sorted() == expected.keys.sorted())
+        for (file, data) in expected where actual[file] != data {
+            Issue.record("\(file) differs from the SQLite run's")
+        }
+        #expect(try SchemaCheck.problems(galleries: "\(shared)/galleries").status == 0)
+
+        // Nothing to do the second time; the settings' `catalog` names the same server.
+        try Data("catalog = \"\(url)\"\n".utf8).write(to: URL(fileURLWithPath: "\(shared)/cupola.toml"))
+        let again = try CLI.run(["ingest", downlink.path, "--library", shared])
+        #expect(again.status == 0 && again.stdout.isEmpty, "\(again.stdout)\(again.stderr)")
+        let status = try CLI.run(["status", "--library", shared, "--json"])
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect(status.stdout.contains("\"iss069\""))
+        let verify = try CLI.run(["verify", "--library", shared])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+    }
+
+    @Test("a raw and a JPEG through --catalog are one frame as on SQLite; once the JPEG is gone, the next run makes the raw a frame",
+          .enabled(if: TestPostgres.isAvailable, TestPostgres.absentMessage))
+    func rawAndJPEGMatchSQLite() throws {
+        let pair = try OriginalPairTests.Pair()
+        pair.writeRaw()
+        let jpeg = pair.writeJPEG()
+        let url = try TestPostgres.newDatabase()
+        let sqlite = pair.folder.url.appendingPathComponent("sqlite").path
+        let shared = pair.folder.url.appendingPathComponent("shared").path
+        func ingestBoth(_ note: Comment) throws {
+            let local = try CLI.run(["ingest", pair.input.path, "--library", sqlite])
+            let server = try CLI.run(["ingest", pair.input.path, "--library", shared, "--catalog", url])
+            #expect(local.status == 0 && server.status == 0, "\(note): \(local.stderr)\(server.stderr)")
+            let expected = try galleries(sqlite), actual = try galleries(shared)
+            #expect(actual.keys.sorted() == expected.keys.sorted(), note)
+            for (file, data) in expected where actual[file] != data {
+                Issue.record("\(note): \(file) differs from the SQLite run's")
+            }
+        }
+        try ingestBoth("the pair")
+        let paired = try TestIngest.frames(shared, gallery: "iss069")
+        #expect(paired.map { ($0["originals"] as? [Any])?.count } == [2])
+
+        try FileManager.default.removeItem(at: jpeg)
+        try ingestBoth("the raw alone")
+        #expect(try TestIngest.frames(shared, gallery: "iss069").map { $0["format"] as? String } == ["dng"])
+    }
+
+    @Test("an unreachable catalog server: exit 74 and a message naming the URL, before any file is read")
+    func unreachableServer() throws {
+        let folder = TemporaryFolder()
+        let downlink = try SampleFolder.make(in: folder)
+        let library = folder.url.appendingPathComponent("library").path
+        let url = "postgresql:///cupola?host=\(folder.path)/nowhere"
+        let result = try CLI.run(["ingest", downlink.path, "--library", library, "--catalog", url])
+        #expect(result.status == 74)
+        #expect(result.stderr.contains(url) && result.stderr.contains("cannot reach the server"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "\(library)/galleries"))
+    }
+}
