@@ -107,11 +107,6 @@ extension CatalogContractTests {
         _ = try library.catalog.pageEntries(inGallery: "iss070", from: nil, after: false, limit: 10)
 
         let themed = try library.catalog.frames(inGallery: "spacewalks", from: nil, after: false, limit: 10).map(\.id)
-        // SQLite's v12 trigger takes any UPDATE of a frame row for a change of the frame, and v14's
-        // triggers clear (and the catalog keeps) page entries by updating the row: the frame leaves
-        // its themes until the next `updateThemes`, so a publication between the two leaves it out.
-        withKnownIssue("SQLite: a frame whose page entry is cleared or kept leaves its themes") {
-            #expect(themed == ["ISS070-E-2", "ISS070-E-4"])
-        } when: { kind == .sqlite }
+        #expect(themed == ["ISS070-E-2", "ISS070-E-4"])
     }
 }

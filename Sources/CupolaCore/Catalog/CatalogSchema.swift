@@ -96,6 +96,9 @@ enum CatalogSchema {
         migrator.registerMigration("v14: frames' page entries kept ready") { db in
             try PageEntryMigration.apply(db)
         }
+        migrator.registerMigration("v15: a kept page entry is no change of its frame") { db in
+            try FrameChangeMigration.apply(db)
+        }
         return migrator
     }
 }

@@ -12,7 +12,7 @@ enum CatalogDowngrade {
         try db.execute(sql: """
             ALTER TABLE frame DROP COLUMN page_entry;
             ALTER TABLE frame DROP COLUMN page_entry_format;
-            DELETE FROM grdb_migrations WHERE identifier LIKE 'v14:%';
+            DELETE FROM grdb_migrations WHERE identifier LIKE 'v14:%' OR identifier LIKE 'v15:%';
             """)
     }
 }
