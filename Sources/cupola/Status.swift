@@ -102,7 +102,7 @@ struct Status: AsyncParsableCommand {
             let size = (try? FileManager.default.attributesOfItem(atPath: session.layout.catalogFile.description)[.size] as? Int64) ?? 0
             let report = Report(galleries: galleries, frameCount: galleries.reduce(0) { $0 + $1.frameCount },
                                 problems: problems, interrupted: interrupted, staleRenditions: stale,
-                                settingsProblem: session.settingsProblem?.description, lastRun: lastRun, catalogBytes: size ?? 0,
+                                settingsProblem: session.settingsProblem?.description, lastRun: lastRun, catalogBytes: size,
                                 claims: claims)
             options.json ? printJSON(report) : printText(report)
         } catch {
