@@ -16,38 +16,22 @@ enum FolderListing {
 
     /// nil when the folder cannot be opened; errno says why.
     static func entries(of folder: FilePathBytes) -> [FolderEntry]? {
-        guard let handle = folder.withCString({ opendir($0) }) else { return nil }
-        defer { closedir(handle) }
         var entries: [FolderEntry] = []
-        while let entry = readdir(handle) {
-            // Read in place, the name only up to its NUL: a record is only as long as its name, so
-            // copying a whole `struct dirent` (256 bytes of name) can run off the end of readdir's
-            // buffer into unmapped memory. It did: the watcher crashed in a 1,000-file folder.
-            let record = UnsafeRawPointer(entry)
-            let name = record + nameOffset
-            let bytes = Array(UnsafeRawBufferPointer(start: name, count: strlen(name.assumingMemoryBound(to: CChar.self))))
-            if bytes == [UInt8(ascii: ".")] || bytes == [UInt8(ascii: "."), UInt8(ascii: ".")] { continue }
-            entries.append(FolderEntry(name: bytes, isFolder: record.load(fromByteOffset: typeOffset, as: UInt8.self) == UInt8(DT_DIR)))
-        }
-        return entries
+        let listed = forEachEntry(of: folder) { name, isFolder in entries.append(FolderEntry(name: Array(name), isFolder: isFolder)) }
+        return listed ? entries : nil
     }
 
     /// The names of a folder's entries in byte order (`FilePathBytes.precedes`); nil as `entries`.
     /// Sorted as spans of one buffer: sorting 100,000 separate arrays spent most of its time
     /// retaining and releasing them for each comparison.
     static func sortedNames(of folder: FilePathBytes) -> [[UInt8]]? {
-        guard let handle = folder.withCString({ opendir($0) }) else { return nil }
-        defer { closedir(handle) }
         var buffer: [UInt8] = []
         var spans: [Range<Int>] = []
-        while let entry = readdir(handle) {
-            let name = UnsafeRawPointer(entry) + nameOffset
-            let count = strlen(name.assumingMemoryBound(to: CChar.self))
-            let bytes = UnsafeRawBufferPointer(start: name, count: count)
-            if bytes.elementsEqual([UInt8(ascii: ".")]) || bytes.elementsEqual([UInt8(ascii: "."), UInt8(ascii: ".")]) { continue }
-            spans.append(buffer.count..<(buffer.count + count))
-            buffer.append(contentsOf: bytes)
+        let listed = forEachEntry(of: folder) { name, _ in
+            spans.append(buffer.count..<(buffer.count + name.count))
+            buffer.append(contentsOf: name)
         }
+        guard listed else { return nil }
         return buffer.withUnsafeBytes { all in
             spans.sort { a, b in
                 let common = min(a.count, b.count)
@@ -56,5 +40,23 @@ enum FolderListing {
             }
             return spans.map { Array(all[$0]) }
         }
+    }
+
+    /// Calls `body` with each entry's name (valid only during the call) and whether it is a folder;
+    /// false when the folder cannot be opened.
+    private static func forEachEntry(of folder: FilePathBytes, _ body: (UnsafeRawBufferPointer, Bool) -> Void) -> Bool {
+        guard let handle = folder.withCString({ opendir($0) }) else { return false }
+        defer { closedir(handle) }
+        while let entry = readdir(handle) {
+            // Read in place, the name only up to its NUL: a record is only as long as its name, so
+            // copying a whole `struct dirent` (256 bytes of name) can run off the end of readdir's
+            // buffer into unmapped memory. It did: the watcher crashed in a 1,000-file folder.
+            let record = UnsafeRawPointer(entry)
+            let name = record + nameOffset
+            let bytes = UnsafeRawBufferPointer(start: name, count: strlen(name.assumingMemoryBound(to: CChar.self)))
+            if bytes.elementsEqual([UInt8(ascii: ".")]) || bytes.elementsEqual([UInt8(ascii: "."), UInt8(ascii: ".")]) { continue }
+            body(bytes, record.load(fromByteOffset: typeOffset, as: UInt8.self) == UInt8(DT_DIR))
+        }
+        return true
     }
 }
