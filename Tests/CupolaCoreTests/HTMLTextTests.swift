@@ -20,4 +20,15 @@ struct HTMLTextTests {
         #expect(HTMLText.urlPath("large/a b#c?.jpg") == "large/a%20b%23c%3F.jpg")
         #expect(HTMLText.urlPath("thumb/é&'.jpg") == "thumb/%C3%A9%26%27.jpg")
     }
+
+    @Test("capture times read as people write them; camera names drop a repeated make and stray spaces")
+    func timesAndCameras() {
+        #expect(HTMLText.time("2023-04-02T10:11:12.30Z") == "2023-04-02 10:11:12.30 UTC")
+        #expect(HTMLText.time("2023-04-02T10:11:12+02:00") == "2023-04-02 10:11:12+02:00")
+        #expect(HTMLText.time(nil) == nil)
+        #expect(SiteFrame.cameraName(make: "NIKON CORPORATION", model: "NIKON D5") == "NIKON D5")
+        #expect(SiteFrame.cameraName(make: " Canon ", model: "EOS R5\t") == "Canon EOS R5")
+        #expect(SiteFrame.cameraName(make: nil, model: " Pixel 7 ") == "Pixel 7")
+        #expect(SiteFrame.cameraName(make: "Apple", model: nil) == "Apple")
+    }
 }

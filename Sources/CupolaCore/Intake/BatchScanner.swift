@@ -13,10 +13,6 @@ public struct BatchScanner: Sendable {
         /// Folders that could not be listed or looked into: reported as problems, and their
         /// catalog entries must not be treated as gone.
         public var unreadableFolders: [UnreadableFolder] = []
-        /// The paths of `arrivals`, for asking what the scan did not see. Built only when asked:
-        /// a run in which every known file was seen again never needs it.
-        public func pathSet() -> Set<FilePathBytes> { Set(arrivals.lazy.map(\.path)) }
-
         /// What each file's stat was, by path (the poller's memory between scans).
         var stats: [FilePathBytes: FileStat] { Dictionary(uniqueKeysWithValues: arrivals.map { ($0.path, $0.stat) }) }
     }
@@ -45,22 +41,25 @@ public struct BatchScanner: Sendable {
             return
         }
         defer { close(descriptor) }
-        for name in names {
+        let skipReasons = names.map(IntakeFilter.reason(forName:))
+        let stats = lstatEach(names, skipping: skipReasons, in: descriptor, folder: folder)
+        for (index, name) in names.enumerated() {
             let path = folder.appending(name)
             let label = relative + [UInt8(ascii: "/")] + name
-            if let reason = IntakeFilter.reason(forName: name) {
+            if let reason = skipReasons[index] {
                 result.skipped.append(SkippedEntry(path: path, reason: reason))
                 continue
             }
             let raw: stat
-            do {
-                raw = try lstatBytes(name, in: descriptor, path: path)
-            } catch let error as SystemCallError where error.code != ENOENT {
+            switch stats[index]! {
+            case .success(let value):
+                raw = value
+            case .failure(let error) where error.code != ENOENT:
                 // Listed but not searchable (read without execute permission): nothing in it can
                 // be reached, so the folder is as unreadable as one that cannot be listed.
                 result.unreadableFolders.append(UnreadableFolder(path: folder, label: relative, error: error))
                 return
-            } catch {
+            case .failure:
                 continue // gone since it was listed
             }
             switch EntryKind(mode: raw.st_mode) {
@@ -79,6 +78,22 @@ public struct BatchScanner: Sendable {
                 result.skipped.append(SkippedEntry(path: path, reason: .notRegularFile))
             }
         }
+    }
+
+    /// The lstat of each name not skipped, by name relative to the folder's descriptor. Stat is
+    /// most of what a no-op run over a large folder costs, all of it in the kernel: a folder of
+    /// thousands of entries is stat'ed on every core.
+    private func lstatEach(_ names: [[UInt8]], skipping skipReasons: [SkippedEntry.Reason?], in descriptor: Int32,
+                           folder: FilePathBytes) -> [Swift.Result<stat, SystemCallError>?] {
+        @Sendable func lstatOne(_ index: Int) -> Swift.Result<stat, SystemCallError>? {
+            guard skipReasons[index] == nil else { return nil }
+            return Swift.Result { () throws(SystemCallError) in try lstatBytes(names[index], in: descriptor, path: folder.appending(names[index])) }
+        }
+        let chunks = names.count < 4096 ? 1 : ProcessInfo.processInfo.activeProcessorCount
+        guard chunks > 1 else { return names.indices.map(lstatOne) }
+        return Array(0..<chunks).concurrentMap { chunk in
+            ((names.count * chunk / chunks)..<(names.count * (chunk + 1) / chunks)).map(lstatOne)
+        }.flatMap { $0 }
     }
 
     /// The folder's names in byte order, and a descriptor on it: each entry is then stat'ed by

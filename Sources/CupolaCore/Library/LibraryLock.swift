@@ -59,10 +59,8 @@ public final class LibraryLock {
             return try systemCall("open", path: file) {
                 file.withCString { Glibc.open($0, flags | O_CLOEXEC | O_NOFOLLOW, 0o644) }
             }
-        } catch let error as SystemCallError {
-            throw .cannotOpen(error)
         } catch {
-            throw .cannotOpen(SystemCallError(call: "open", path: file.description, code: EIO))
+            throw .cannotOpen(error)
         }
     }
 

@@ -33,20 +33,30 @@ struct IngestPlanner {
         return loaded
     }
 
+    /// Takes what the catalog knows under `root`, read ahead (while the folder was scanned).
+    mutating func preload(_ files: [FilePathBytes: KnownFile], under root: FilePathBytes) {
+        if knownByRoot[root] == nil { knownByRoot[root] = files }
+    }
+
     /// The whole record of a file the catalog knows; nil for a new one (without asking the catalog).
     mutating func record(of path: FilePathBytes, under root: FilePathBytes) throws(CatalogError) -> SourceRecord? {
         guard try known(under: root)[path] != nil else { return nil }
         return try catalog.source(at: path)
     }
 
-    /// Whether every file the catalog knows under `root` is among `arrivals` (paths unique): then
-    /// nothing is gone or moved, which a run can tell without building a set of what it saw.
-    mutating func sawEveryKnownFile(under root: FilePathBytes, in arrivals: [Arrival]) throws(CatalogError) -> Bool {
+    /// The files the catalog knows under `root` that are not among `arrivals` (paths unique), in
+    /// path order: the files that went or moved. One lookup per arrival tells which known files
+    /// were seen; no set of 10^5 paths is built to find the one that went.
+    mutating func unseenKnownFiles(under root: FilePathBytes, in arrivals: [Arrival]) throws(CatalogError) -> [FilePathBytes] {
         let known = try known(under: root)
-        guard arrivals.count >= known.count else { return false }
-        var seen = 0
-        for arrival in arrivals where known[arrival.path] != nil { seen += 1 }
-        return seen == known.count
+        // Counting is enough to tell that none went, the usual case.
+        if arrivals.count >= known.count, arrivals.count(where: { known[$0.path] != nil }) == known.count { return [] }
+        var seen = Set<[FilePathBytes: KnownFile].Index>(minimumCapacity: min(arrivals.count, known.count))
+        for arrival in arrivals {
+            if let index = known.index(forKey: arrival.path) { seen.insert(index) }
+        }
+        guard seen.count < known.count else { return [] }
+        return known.indices.filter { !seen.contains($0) }.map { known[$0].key }.sorted()
     }
 
     /// Whether the file is as it was when last ingested or rejected: then it is not even read.

@@ -72,10 +72,11 @@ extension Pipeline {
                 case .event(.scanned(let source, let result)):
                     noteSkipped(result.skipped)
                     noteUnreadable(result.unreadableFolders)
-                    // One pass tells whether any known file went unseen; usually none did.
-                    if try !planner.sawEveryKnownFile(under: source.path, in: result.arrivals) {
-                        try applyMoves(under: source, result)
-                        try removeVanished(under: source, result)
+                    // Usually every known file was seen again.
+                    let unseen = try planner.unseenKnownFiles(under: source.path, in: result.arrivals)
+                    if !unseen.isEmpty {
+                        try applyMoves(under: source, result, unseen: unseen)
+                        try removeVanished(under: source, result, unseen: unseen)
                     }
                 case .event(.moved(let source, let from, let to)):
                     try followMove(in: source, from: from, to: to)

@@ -4,18 +4,16 @@ import Foundation
 /// deletion plus a new frame. The frame keeps its renditions (renamed by hard link when its stem
 /// or gallery changes), nothing is decoded, and its manifest entry shows the new path.
 extension Pipeline {
-    /// After a full scan: known frames whose files are gone, matched with unknown files holding
-    /// the same bytes.
-    func applyMoves(under source: SourceFolder, _ result: BatchScanner.Result) throws {
+    /// After a full scan: known frames whose files were not seen (`unseen`, in path order),
+    /// matched with unknown files holding the same bytes.
+    func applyMoves(under source: SourceFolder, _ result: BatchScanner.Result, unseen: [FilePathBytes]) throws {
         let known = try planner.known(under: source.path)
-        let seen = result.pathSet()
-        let gonePaths = known.compactMap { path, file in
-            file.state == .ingested && !seen.contains(path)
-                && !result.unreadableFolders.contains { path.isInside($0.path) } ? path : nil
+        let gonePaths = unseen.filter { path in
+            known[path]?.state == .ingested && !result.unreadableFolders.contains { path.isInside($0.path) }
         }
         guard !gonePaths.isEmpty else { return }
         var gone: [SourceRecord] = []
-        for path in gonePaths.sorted() {
+        for path in gonePaths {
             if let record = try catalog.source(at: path) { gone.append(record) }
         }
         let appeared = result.arrivals.filter { known[$0.path] == nil }

@@ -81,16 +81,17 @@ public final class Pipeline {
         }
     }
 
-    /// Drops the frames of files a full scan of `source` did not see. Entries under a folder that
-    /// could not be listed are kept: an unreadable folder is not a deleted one.
-    public func removeVanished(under source: SourceFolder, _ result: BatchScanner.Result) throws {
-        let seen = result.pathSet()
+    /// Drops the frames of files a full scan of `source` did not see (`unseen`, in path order,
+    /// less those `applyMoves` has since followed). Entries under a folder that could not be
+    /// listed are kept: an unreadable folder is not a deleted one.
+    func removeVanished(under source: SourceFolder, _ result: BatchScanner.Result, unseen: [FilePathBytes]) throws {
+        let known = try planner.known(under: source.path)
         // A frame whose original the library keeps a copy of stays when its source goes.
-        let gone = try planner.known(under: source.path).compactMap { path, file in
-            !file.keepsOriginal && !seen.contains(path) && !result.unreadableFolders.contains { path.isInside($0.path) } ? path : nil
+        let gone = unseen.filter { path in
+            known[path].map { !$0.keepsOriginal } == true && !result.unreadableFolders.contains { path.isInside($0.path) }
         }
         for path in gone { planner.forget(path, under: source.path) }
-        try removeVanished(gone.sorted())
+        try removeVanished(gone)
     }
 
     /// Drops frames whose source files are gone.

@@ -5,7 +5,7 @@ import Foundation
 enum HTMLText {
     /// Text for an element's content or a quoted attribute value.
     static func escape(_ text: String) -> String {
-        replacing(text, htmlEntities)
+        replacing(text, htmlEntities, startBytes: htmlEntityStarts)
     }
 
     private static let htmlEntities: [Unicode.Scalar: String] = ["&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;"]
@@ -14,17 +14,16 @@ enum HTMLText {
     /// no string can close the element, and U+2028/2029 are escaped for older JavaScript parsers.
     /// Outside strings JSON has none of these characters, so replacing them everywhere is safe.
     static func scriptSafe(_ json: String) -> String {
-        replacing(json, scriptEscapes)
+        replacing(json, scriptEscapes, startBytes: scriptEscapeStarts)
     }
 
     private static let scriptEscapes: [Unicode.Scalar: String] = [
         "<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u{2028}": "\\u2028", "\u{2029}": "\\u2029",
     ]
 
-    private static func replacing(_ text: String, _ table: [Unicode.Scalar: String]) -> String {
-        // Nearly every string has nothing to replace: one pass over its bytes says so. Every key
-        // is ASCII or starts with the byte 0xE2 (U+2028, U+2029).
-        guard text.utf8.contains(where: { mayNeedReplacing[Int($0)] }) else { return text }
+    private static func replacing(_ text: String, _ table: [Unicode.Scalar: String], startBytes: [Bool]) -> String {
+        // Nearly every string has nothing to replace: one pass over its bytes says so.
+        guard text.utf8.contains(where: { startBytes[Int($0)] }) else { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
@@ -33,9 +32,14 @@ enum HTMLText {
         return out
     }
 
-    /// Bytes that start a character some table replaces.
-    private static let mayNeedReplacing: [Bool] = (0..<256).map { byte in
-        byte == 0xE2 || htmlEntities.keys.contains { $0.value == byte } || scriptEscapes.keys.contains { $0.value == byte }
+    /// Per table, the bytes that start a character it replaces: each key is ASCII or starts with
+    /// the byte 0xE2 (U+2028, U+2029). One table each, or every JSON string's `"` would look like
+    /// work for `scriptSafe`.
+    private static let htmlEntityStarts = startBytes(of: htmlEntities)
+    private static let scriptEscapeStarts = startBytes(of: scriptEscapes)
+
+    private static func startBytes(of table: [Unicode.Scalar: String]) -> [Bool] {
+        (0..<256).map { (byte: Int) in table.keys.contains { Int(String($0).utf8.first!) == byte } }
     }
 
     /// A relative path made safe as a URL: each segment percent-encoded (a `#` or `?` in a file
@@ -62,7 +66,18 @@ enum HTMLText {
     /// Capture time as people read it: `2023-04-02 10:11:12.30 UTC`.
     static func time(_ iso: String?) -> String? {
         guard let iso else { return nil }
-        return iso.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: " UTC")
+        // Twice for every frame of a page: a scalar loop, not Foundation's search-and-replace,
+        // which cost more than the rest of the plain page together.
+        var out = ""
+        out.reserveCapacity(iso.utf8.count + 4)
+        for scalar in iso.unicodeScalars {
+            switch scalar {
+            case "T": out += " "
+            case "Z": out += " UTC"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     /// Grouped thousands, the same in every locale (`20,000`).

@@ -55,11 +55,18 @@ struct SiteFrame: Encodable {
 
     /// "NIKON CORPORATION" + "NIKON D5" reads as "NIKON D5": the make is left out when the model repeats it.
     static func cameraName(make: String?, model: String?) -> String {
-        let make = make?.trimmingCharacters(in: .whitespaces) ?? ""
-        let model = model?.trimmingCharacters(in: .whitespaces) ?? ""
+        let make = trimmed(make), model = trimmed(model)
         guard !make.isEmpty else { return model }
         guard !model.isEmpty else { return make }
         let brand = make.split(separator: " ").first.map(String.init) ?? make
         return model.uppercased().hasPrefix(brand.uppercased()) ? model : "\(make) \(model)"
+    }
+
+    /// Nearly every EXIF value has no spaces to trim, and Foundation's trimming costs more than the
+    /// rest of a frame: it is called only when there is something to trim.
+    private static func trimmed(_ text: String?) -> String {
+        guard let text else { return "" }
+        guard text.first?.isWhitespace == true || text.last?.isWhitespace == true else { return text }
+        return text.trimmingCharacters(in: .whitespaces)
     }
 }

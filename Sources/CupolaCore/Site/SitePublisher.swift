@@ -72,20 +72,30 @@ public struct SitePublisher: Sendable {
         let stateFile = folder.appending("pages.json")
         let old = SiteState.read(stateFile)
         var state = SiteState()
+        var toDerive: [PublishedManifest.Page] = []
         for page in manifest.pages {
-            let dataFile = folder.appending("data").appending(page.key + ".js")
-            let plainFile = folder.appending("pages").appending(page.key + ".html")
             if !rederive, let known = old.pages[page.key],
-               FileManager.default.fileExists(atPath: dataFile.description),
-               FileManager.default.fileExists(atPath: plainFile.description) {
+               FileManager.default.fileExists(atPath: dataFile(page, in: folder).description),
+               FileManager.default.fileExists(atPath: plainFile(page, in: folder).description) {
                 state.pages[page.key] = known
-                continue
+            } else {
+                toDerive.append(page)
             }
-            let pageFile = layout.galleryFolder(id).appending(page.path)
-            let frames = try PublishedFile.read(PublishedPage.self, at: pageFile).frames
-            try write(try dataScript(gallery: id, key: page.key, frames: frames), to: dataFile, report: &report)
-            try write(Data(SitePages.plainPage(gallery: id, frames: frames).utf8), to: plainFile, report: &report)
-            state.pages[page.key] = SiteState.summary(of: frames)
+        }
+        // Pages are independent, and so are a page's two files: all are made side by side.
+        let derived = try toDerive.concurrentMap { page in
+            let frames = try PublishedFile.read(PublishedPage.self, at: layout.galleryFolder(id).appending(page.path)).frames
+            let reports = try SiteOutput.allCases.concurrentMap { output in
+                try derive(output, of: page, frames: frames, gallery: id, folder: folder)
+            }
+            return (summary: SiteState.summary(of: frames), reports: reports)
+        }
+        for (page, result) in zip(toDerive, derived) {
+            state.pages[page.key] = result.summary
+            for part in result.reports {
+                report.written += part.written
+                report.bytesWritten += part.bytesWritten
+            }
         }
         state.cover = manifest.pages.lazy.compactMap { state.pages[$0.key]?.cover }.first
         try write(try Self.encoder.encode(state) + Data("\n".utf8), to: stateFile, report: &report)
@@ -97,6 +107,30 @@ public struct SitePublisher: Sendable {
         return state
     }
 
+    /// The two files the site derives from each manifest page.
+    private enum SiteOutput: CaseIterable { case dataScript, plainPage }
+
+    private func dataFile(_ page: PublishedManifest.Page, in folder: FilePathBytes) -> FilePathBytes {
+        folder.appending("data").appending(page.key + ".js")
+    }
+
+    private func plainFile(_ page: PublishedManifest.Page, in folder: FilePathBytes) -> FilePathBytes {
+        folder.appending("pages").appending(page.key + ".html")
+    }
+
+    /// One of a page's two files, written when its bytes change.
+    private func derive(_ output: SiteOutput, of page: PublishedManifest.Page, frames: [PublishedFrame],
+                        gallery id: String, folder: FilePathBytes) throws -> Report {
+        var report = Report()
+        switch output {
+        case .dataScript:
+            try write(try dataScript(gallery: id, key: page.key, frames: frames), to: dataFile(page, in: folder), report: &report)
+        case .plainPage:
+            try write(Data(SitePages.plainPage(gallery: id, frames: frames).utf8), to: plainFile(page, in: folder), report: &report)
+        }
+        return report
+    }
+
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -106,8 +140,11 @@ public struct SitePublisher: Sendable {
     /// `data/<page>.js`: `cupolaPage("<page>", [frames…]);`, one frame a line.
     private func dataScript(gallery: String, key: String, frames: [PublishedFrame]) throws -> Data {
         var text = "cupolaPage(\(HTMLText.scriptSafe(String(decoding: try Self.encoder.encode(key), as: UTF8.self))), [\n"
+        // Most libraries keep no originals: then no frame needs its own look.
+        let keepsOriginals = FileManager.default.fileExists(atPath: layout.root.appending("originals").appending(gallery).description)
         for (offset, frame) in frames.enumerated() {
-            let json = String(decoding: try Self.encoder.encode(SiteFrame(frame, original: original(of: frame, gallery: gallery))), as: UTF8.self)
+            let original = keepsOriginals ? original(of: frame, gallery: gallery) : nil
+            let json = String(decoding: try Self.encoder.encode(SiteFrame(frame, original: original)), as: UTF8.self)
             text += HTMLText.scriptSafe(json) + (offset == frames.count - 1 ? "\n" : ",\n")
         }
         return Data((text + "]);\n").utf8)

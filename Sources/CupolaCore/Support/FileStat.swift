@@ -40,7 +40,7 @@ enum EntryKind {
 }
 
 /// lstat of `name` in the folder open as `folder`; `path` names it in errors.
-func lstatBytes(_ name: [UInt8], in folder: Int32, path: FilePathBytes) throws -> stat {
+func lstatBytes(_ name: [UInt8], in folder: Int32, path: FilePathBytes) throws(SystemCallError) -> stat {
     var raw = stat()
     try systemCall("lstat", path: path) {
         withUnsafeTemporaryAllocation(of: CChar.self, capacity: name.count + 1) { buffer in

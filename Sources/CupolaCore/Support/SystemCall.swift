@@ -17,7 +17,7 @@ public struct SystemCallError: Error, CustomStringConvertible, Sendable {
 
 /// Runs a system call, retrying while it is interrupted by a signal (EINTR).
 @discardableResult
-func systemCall<T: BinaryInteger>(_ name: String, path: FilePathBytes, _ call: () -> T) throws -> T {
+func systemCall<T: BinaryInteger>(_ name: String, path: FilePathBytes, _ call: () -> T) throws(SystemCallError) -> T {
     while true {
         let result = call()
         if result >= 0 { return result }
