@@ -12,6 +12,7 @@ enum PostgresSchema {
         ("v3: raw and JPEG originals of one frame (SQLite v11)", originalPairs),
         ("v4: theme galleries (SQLite v12)", themes),
         ("v5: frames' page entries kept ready (SQLite v14)", pageEntries),
+        ("v6: frames by id (SQLite v16)", ["CREATE INDEX frame_by_id ON frame(frame_id, gallery)"]),
     ]
 
     static var current: Int { migrations.count }

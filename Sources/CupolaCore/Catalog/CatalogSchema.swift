@@ -99,6 +99,11 @@ enum CatalogSchema {
         migrator.registerMigration("v15: a kept page entry is no change of its frame") { db in
             try FrameChangeMigration.apply(db)
         }
+        migrator.registerMigration("v16: frames by id") { db in
+            // Pairing a raw with its JPEG looks a frame id up: without this index each new frame
+            // read every frame of its gallery (0.18 s at 100,000 frames).
+            try db.execute(sql: "CREATE INDEX frame_by_id ON frame(frame_id, gallery)")
+        }
         return migrator
     }
 }

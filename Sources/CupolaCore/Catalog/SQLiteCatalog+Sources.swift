@@ -25,9 +25,8 @@ extension SQLiteCatalog {
     public func knownFiles(under root: FilePathBytes) throws(CatalogError) -> [FilePathBytes: KnownFile] {
         try perform {
             try queue.read { db in
-                let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM source WHERE root = ?", arguments: [Data(root.bytes)]) ?? 0
+                // No COUNT(*) first to size the dictionary: it cost more than the regrowth it saves.
                 var result: [FilePathBytes: KnownFile] = [:]
-                result.reserveCapacity(count)
                 let rows = try Row.fetchCursor(db, sql: """
                     SELECT path, size, mtime_ns, inode, state, original IS NOT NULL FROM source WHERE root = ?
                     """, arguments: [Data(root.bytes)])

@@ -15,15 +15,7 @@ public struct BatchIngest {
             try pipeline.recoverInterruptedRun()
             try pipeline.retrySuspects()
         }
-        // What the catalog knows of each SOURCE is read while the folders are scanned: at 10^5
-        // files each takes a few tenths of a second, and neither needs the other.
-        let roots = sources.map(\.path), catalog = pipeline.catalog
-        async let known = Self.knownFiles(under: roots, in: catalog)
-        var scans: [(SourceFolder, BatchScanner.Result)] = []
-        for source in sources {
-            scans.append((source, pipeline.clock.measure(.scan) { BatchScanner().scan(source) }))
-        }
-        for (root, files) in try await known { pipeline.planner.preload(files, under: root) }
+        let scans = try await scanAll(pipeline)
         found?(scans.reduce(0) { $0 + $1.1.arrivals.count })
         let (stream, continuation) = AsyncStream<PipelineEvent>.makeStream()
         // The scan goes first: moved files keep their frames and deleted ones free their names
@@ -36,6 +28,21 @@ public struct BatchIngest {
         try await pipeline.run(stream)
         try pipeline.publish()
         try pipeline.noteStaleRenditions()
+    }
+
+    /// Scans every SOURCE while what the catalog knows of each is read: at 10^5 files each takes
+    /// a few tenths of a second, and neither needs the other. A function of its own, so that once
+    /// it returns the planner holds the only reference to what was read (a second one would make
+    /// the planner's first change copy it all).
+    private func scanAll(_ pipeline: Pipeline) async throws -> [(SourceFolder, BatchScanner.Result)] {
+        let roots = sources.map(\.path), catalog = pipeline.catalog
+        async let known = Self.knownFiles(under: roots, in: catalog)
+        var scans: [(SourceFolder, BatchScanner.Result)] = []
+        for source in sources {
+            scans.append((source, pipeline.clock.measure(.scan) { BatchScanner().scan(source) }))
+        }
+        for (root, files) in try await known { pipeline.planner.preload(files, under: root) }
+        return scans
     }
 
     private static func knownFiles(under roots: [FilePathBytes], in catalog: any Catalog) async throws -> [(FilePathBytes, [FilePathBytes: KnownFile])] {
