@@ -9,14 +9,28 @@ public struct SampleFrame: Sendable {
     public let exif: ExifBuilder?
     /// XMP and IPTC keywords, title and caption, when the frame carries them.
     public var tags: DescriptiveTags? = nil
+    /// How the file holds the picture.
+    public var container = Container.jpeg
 
-    public init(fileName: String, width: Int, height: Int, orientation: Int, exif: ExifBuilder?, tags: DescriptiveTags? = nil) {
+    public enum Container: Sendable { case jpeg, dng(preview: Bool) }
+
+    public init(fileName: String, width: Int, height: Int, orientation: Int, exif: ExifBuilder?, tags: DescriptiveTags? = nil,
+                container: Container = .jpeg) {
         self.fileName = fileName
         self.width = width
         self.height = height
         self.orientation = orientation
         self.exif = exif
         self.tags = tags
+        self.container = container
+    }
+
+    /// The file's bytes, in its container.
+    public func data() throws -> Data {
+        switch container {
+        case .jpeg: try jpeg()
+        case .dng(let preview): try dng(preview: preview)
+        }
     }
 
     public func jpeg() throws -> Data {
@@ -105,6 +119,22 @@ public enum SampleDownlink {
         frames.append(SampleFrame(fileName: "crew-portrait.jpg", width: 320, height: 400, orientation: 1,
                                   exif: nikon("NIKON D6", serial: "7001001", taken: "2023:05:01 12:00:00")))
         return frames
+    }
+
+    /// Camera raw files `Samples/downlink` holds beside `frames` (kept apart from them: tests count
+    /// on `frames`). The last orientation frame's raw, as the station's Nikons write both: one frame
+    /// with two originals, its renditions from the JPEG (a DNG, which the project can write; a NEF
+    /// is the same TIFF-based kind of file). And a frame that came down only as raw, with no
+    /// embedded preview: demosaiced.
+    public static var rawFrames: [SampleFrame] {
+        [
+            SampleFrame(fileName: "iss069e012348.dng", width: 480, height: 320, orientation: 8,
+                        exif: nikon("NIKON D5", serial: "2007934", taken: "2023:04:02 10:11:18", orientation: 8),
+                        container: .dng(preview: true)),
+            SampleFrame(fileName: "ISS069-E-12360.DNG", width: 480, height: 320, orientation: 1,
+                        exif: nikon("NIKON D5", serial: "2007934", taken: "2023:04:02 10:13:00"),
+                        container: .dng(preview: false)),
+        ]
     }
 
     /// Many small frames with EXIF, spread over ten expeditions (or all in `expedition`), one a

@@ -9,7 +9,8 @@ struct MakeSamples: ParsableCommand {
         discussion: """
             Frames are drawn by libvips and carry EXIF blocks built with libexif: three expeditions, \
             a shuttle mission and a film roll, every EXIF orientation, one frame with GPS, one without \
-            EXIF and one whose name is not a NASA frame id.
+            EXIF, one whose name is not a NASA frame id, a camera raw (DNG) beside its JPEG and one \
+            frame that is only raw.
 
             Example:
               cupola make-samples Samples/downlink
@@ -42,9 +43,10 @@ struct MakeSamples: ParsableCommand {
             try rawCopies(of: from, kind: raw)
             return
         }
-        let frames = count.map { SampleDownlink.bulk(count: $0, longEdge: size, expedition: expedition) } ?? SampleDownlink.frames
+        let frames = count.map { SampleDownlink.bulk(count: $0, longEdge: size, expedition: expedition) }
+            ?? SampleDownlink.frames + SampleDownlink.rawFrames
         for sample in frames {
-            let data = try raw.map { try sample.dng(preview: $0 == .preview) } ?? sample.jpeg()
+            let data = try raw.map { try sample.dng(preview: $0 == .preview) } ?? sample.data()
             let name = raw == nil ? sample.fileName : (sample.fileName as NSString).deletingPathExtension + ".dng"
             try data.write(to: URL(fileURLWithPath: folder).appendingPathComponent(name))
         }

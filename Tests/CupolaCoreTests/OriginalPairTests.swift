@@ -186,4 +186,23 @@ struct OriginalPairTests {
         #expect(summary.ingested == 1, "\(summary.problems)")
         try Self.expectPaired(pair)
     }
+
+    @Test("Samples/downlink's raws: a DNG beside its JPEG is one frame with both originals, a DNG alone is rendered")
+    func sampleRaws() throws {
+        let folder = TemporaryFolder()
+        let downlink = try SampleFolder.make(in: folder)
+        for sample in SampleDownlink.rawFrames { try sample.data().write(to: downlink.appendingPathComponent(sample.fileName)) }
+        let library = folder.url.appendingPathComponent("library").path
+        let run = try CLI.run(["ingest", downlink.path, "--library", library])
+        #expect(run.status == 0, "\(run.stderr)")
+        let frames = try TestIngest.frames(library)
+        #expect(frames.count == SampleDownlink.frames.count + 1)
+        let pair = try #require(frames.first { $0["id"] as? String == "ISS069-E-12348" })
+        #expect(pair["format"] as? String == "jpeg")
+        #expect((pair["originals"] as? [[String: Any]])?.compactMap { $0["format"] as? String } == ["jpeg", "dng"])
+        let alone = try #require(frames.first { $0["id"] as? String == "ISS069-E-12360" })
+        #expect(alone["format"] as? String == "dng")
+        let thumb = try #require((alone["renditions"] as? [String: [String: Any]])?["thumb"]?["path"] as? String)
+        #expect(FileManager.default.fileExists(atPath: "\(library)/galleries/iss069/\(thumb)"))
+    }
 }

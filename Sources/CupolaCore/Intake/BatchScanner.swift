@@ -42,8 +42,13 @@ public struct BatchScanner: Sendable {
         }
         defer { close(descriptor) }
         let skipReasons = names.map(IntakeFilter.reason(forName:))
-        let stats = lstatEach(names, skipping: skipReasons, in: descriptor, folder: folder)
+        var stats: [Swift.Result<stat, SystemCallError>?] = []
         for (index, name) in names.enumerated() {
+            // Stat'ed a batch at a time: a folder of 10^5 entries never holds 10^5 stat buffers.
+            if index % Self.statBatch == 0 {
+                stats = lstatEach(names, index..<min(index + Self.statBatch, names.count), skipping: skipReasons,
+                                  in: descriptor, folder: folder)
+            }
             let path = folder.appending(name)
             let label = relative + [UInt8(ascii: "/")] + name
             if let reason = skipReasons[index] {
@@ -51,7 +56,7 @@ public struct BatchScanner: Sendable {
                 continue
             }
             let raw: stat
-            switch stats[index]! {
+            switch stats[index % Self.statBatch]! {
             case .success(let value):
                 raw = value
             case .failure(let error) where error.code != ENOENT:
@@ -80,19 +85,21 @@ public struct BatchScanner: Sendable {
         }
     }
 
-    /// The lstat of each name not skipped, by name relative to the folder's descriptor. Stat is
-    /// most of what a no-op run over a large folder costs, all of it in the kernel: a folder of
-    /// thousands of entries is stat'ed on every core.
-    private func lstatEach(_ names: [[UInt8]], skipping skipReasons: [SkippedEntry.Reason?], in descriptor: Int32,
+    /// The lstat of each name in `batch` not skipped, by name relative to the folder's descriptor.
+    /// Stat is most of what a no-op run over a large folder costs, all of it in the kernel: a
+    /// batch of thousands is stat'ed on every core.
+    private static let statBatch = 8192
+
+    private func lstatEach(_ names: [[UInt8]], _ batch: Range<Int>, skipping skipReasons: [SkippedEntry.Reason?], in descriptor: Int32,
                            folder: FilePathBytes) -> [Swift.Result<stat, SystemCallError>?] {
         @Sendable func lstatOne(_ index: Int) -> Swift.Result<stat, SystemCallError>? {
             guard skipReasons[index] == nil else { return nil }
             return Swift.Result { () throws(SystemCallError) in try lstatBytes(names[index], in: descriptor, path: folder.appending(names[index])) }
         }
-        let chunks = names.count < 4096 ? 1 : ProcessInfo.processInfo.activeProcessorCount
-        guard chunks > 1 else { return names.indices.map(lstatOne) }
+        let chunks = batch.count < 4096 ? 1 : ProcessInfo.processInfo.activeProcessorCount
+        guard chunks > 1 else { return batch.map(lstatOne) }
         return Array(0..<chunks).concurrentMap { chunk in
-            ((names.count * chunk / chunks)..<(names.count * (chunk + 1) / chunks)).map(lstatOne)
+            (batch.lowerBound + batch.count * chunk / chunks..<batch.lowerBound + batch.count * (chunk + 1) / chunks).map(lstatOne)
         }.flatMap { $0 }
     }
 
