@@ -69,6 +69,10 @@ void cupola_release_free_memory(void) {
     malloc_trim(0);
 }
 
+void cupola_limit_malloc_arenas(int arenas) {
+    mallopt(M_ARENA_MAX, arenas);
+}
+
 void cupola_crash_drill(void) {
     // A write through a bad address, as a broken decoder would do it.
     volatile int *nowhere = (volatile int *) 8;

@@ -24,6 +24,7 @@ struct Cupola: AsyncParsableCommand {
     /// ArgumentParser's own start-up, plus the `--json` object for a command line that does not
     /// parse (64): the commands print theirs for every later failure.
     static func main() async {
+        ProcessMemory.limitArenas()
         let arguments = Array(CommandLine.arguments.dropFirst())
         let command: ParsableCommand
         do {

@@ -122,6 +122,9 @@ void cupola_crash_drill(void);
 /// Gives memory freed by the process back to the system (glibc's malloc_trim, not visible to Swift).
 void cupola_release_free_memory(void);
 
+/// glibc's limit on malloc arenas (M_ARENA_MAX).
+void cupola_limit_malloc_arenas(int arenas);
+
 /// The content of one IFD of an EXIF block (ExifData.ifd is a C array).
 ExifContent *cupola_exif_ifd(ExifData *data, int ifd);
 
