@@ -29,12 +29,7 @@ extension PostgresCatalog {
                                          then: "ORDER BY source.id")
             return (rows, Dictionary(uniqueKeysWithValues: zip(missingIds, frames)))
         }
-        var made: [Int64: Data] = [:]
-        do {
-            for (sourceId, frame) in missing { made[sourceId] = try PageEntry.json(frame) }
-        } catch {
-            throw .io(detail: "\(error)")
-        }
+        let made = try PageEntry.made(for: missing)
         if !made.isEmpty { try keep(made) }
         return rows.map { row in
             PageEntry(key: row.key, id: row.id, captured: row.captured, json: row.entry ?? made[row.sourceId] ?? Data())

@@ -39,12 +39,7 @@ extension SQLiteCatalog {
                 return (rows, Dictionary(uniqueKeysWithValues: zip(missingIds, frames)))
             }
         }
-        var made: [Int64: Data] = [:]
-        do {
-            for (sourceId, frame) in missing { made[sourceId] = try PageEntry.json(frame) }
-        } catch {
-            throw .io(detail: "\(error)")
-        }
+        let made = try PageEntry.made(for: missing)
         if !made.isEmpty { try keep(made) }
         return rows.map { row in
             PageEntry(key: [UInt8](row[0] as Data), id: row[1], captured: row[2],

@@ -32,6 +32,18 @@ public struct PageEntry: Sendable {
     /// Where a frame object sits in a page: inside the `frames` list of the page object.
     private static let indent = Array("    ".utf8)
 
+    /// The entries of frames (by source id) whose kept entry was missing or of another format,
+    /// made from their columns: each catalog keeps them and joins them into the page.
+    public static func made(for frames: [Int64: CatalogFrame]) throws(CatalogError) -> [Int64: Data] {
+        var made: [Int64: Data] = [:]
+        do {
+            for (sourceId, frame) in frames { made[sourceId] = try json(frame) }
+        } catch {
+            throw .io(detail: "\(error)")
+        }
+        return made
+    }
+
     public static func json(_ frame: CatalogFrame, listedIn gallery: String? = nil) throws -> Data {
         let standalone = try GalleryPublisher.encoder.encode(ManifestFrame(frame, listedIn: gallery ?? frame.gallery.id))
         var indented = Data(capacity: standalone.count + standalone.count / 8)
