@@ -8,19 +8,6 @@ import Testing
 struct LaunchRecipeTests {
     static let folder = Corpus.repository.appendingPathComponent("Samples/cluster")
 
-    private func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [executable] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
-    }
-
     @Test("the Kubernetes recipe parses as YAML: a PostgreSQL Service and an Indexed Job of cupola ingest workers on it")
     func kubernetesJob() throws {
         let script = """
@@ -31,7 +18,7 @@ struct LaunchRecipeTests {
                               "parallelism": job["spec"]["parallelism"],
                               "command": job["spec"]["template"]["spec"]["containers"][0]["command"]}))
             """
-        let result = try run("python3", ["-c", script, Self.folder.appendingPathComponent("cupola-ingest-job.yaml").path])
+        let result = try Tool.run("python3", ["-c", script, Self.folder.appendingPathComponent("cupola-ingest-job.yaml").path])
         #expect(result.status == 0, "\(result.output)")
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
         #expect(parsed["kinds"] as? [String] == ["Service", "StatefulSet", "Job"])
@@ -47,7 +34,7 @@ struct LaunchRecipeTests {
     @Test("the Slurm recipe passes bash -n and is a job array of cupola ingest workers on one catalog")
     func slurmArray() throws {
         let file = Self.folder.appendingPathComponent("cupola-ingest.sbatch")
-        let check = try run("bash", ["-n", file.path])
+        let check = try Tool.run("bash", ["-n", file.path])
         #expect(check.status == 0, "\(check.output)")
         let text = try String(contentsOf: file, encoding: .utf8)
         #expect(text.range(of: #"#SBATCH --array=0-\d+%\d+"#, options: .regularExpression) != nil)

@@ -7,20 +7,6 @@ import Testing
 /// same frame, and the library must end as a fresh ingest of the moved tree would make it.
 @Suite("Moves inside a SOURCE")
 struct MoveTests {
-    /// Every file under `galleries/`, by path relative to it, with its bytes.
-    static func galleryFiles(_ library: String) throws -> [String: Data] {
-        let root = URL(fileURLWithPath: "\(library)/galleries")
-        var files: [String: Data] = [:]
-        for case let relative as String in FileManager.default.enumerator(atPath: root.path)! {
-            var isFolder: ObjCBool = false
-            let file = root.appendingPathComponent(relative)
-            if FileManager.default.fileExists(atPath: file.path, isDirectory: &isFolder), !isFolder.boolValue {
-                files[relative] = try Data(contentsOf: file)
-            }
-        }
-        return files
-    }
-
     static func summary(_ result: CLI.Result) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stderr)")
     }
@@ -65,7 +51,7 @@ struct MoveTests {
         // And the library is the one a fresh ingest of the moved tree makes, file for file.
         let fresh = folder.url.appendingPathComponent("fresh").path
         #expect(try CLI.run(["ingest", source.path, "--library", fresh]).status == 0)
-        let moved = try Self.galleryFiles(library), made = try Self.galleryFiles(fresh)
+        let moved = try TestIngest.galleryFiles(library), made = try TestIngest.galleryFiles(fresh)
         #expect(moved.keys.sorted() == made.keys.sorted())
         for (file, data) in made { #expect(moved[file] == data, "\(file) differs from a fresh ingest") }
         let sources = try TestIngest.frames(library).compactMap { $0["source"] as? String }
@@ -102,7 +88,7 @@ struct MoveTests {
 
         let fresh = folder.url.appendingPathComponent("fresh").path
         #expect(try CLI.run(["ingest", source.path, "--library", fresh]).status == 0)
-        let moved = try Self.galleryFiles(library), made = try Self.galleryFiles(fresh)
+        let moved = try TestIngest.galleryFiles(library), made = try TestIngest.galleryFiles(fresh)
         #expect(moved.keys.sorted() == made.keys.sorted())
         for (file, data) in made { #expect(moved[file] == data, "\(file) differs from a fresh ingest") }
     }

@@ -48,7 +48,7 @@ struct SameContentTests {
         // And the library equals a fresh ingest of the same tree.
         let fresh = folder.url.appendingPathComponent("fresh").path
         #expect(try CLI.run(["ingest", source.path, "--library", fresh]).status == 0)
-        let incremental = try MoveTests.galleryFiles(library), made = try MoveTests.galleryFiles(fresh)
+        let incremental = try TestIngest.galleryFiles(library), made = try TestIngest.galleryFiles(fresh)
         #expect(incremental.keys.sorted() == made.keys.sorted())
         for (file, data) in made { #expect(incremental[file] == data, "\(file) differs from a fresh ingest") }
     }

@@ -6,20 +6,6 @@ import Testing
 /// `catalog`, publishing exactly what a run on the library's own SQLite file publishes.
 @Suite("Shared catalog")
 struct SharedCatalogTests {
-    /// Every file under `galleries/`, by relative path.
-    private func galleries(_ library: String) throws -> [String: Data] {
-        let root = URL(fileURLWithPath: library).appendingPathComponent("galleries")
-        var files: [String: Data] = [:]
-        for case let relative as String in FileManager.default.enumerator(atPath: root.path) ?? NSEnumerator() {
-            var isFolder: ObjCBool = false
-            let url = root.appendingPathComponent(relative)
-            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue {
-                files[relative] = try Data(contentsOf: url)
-            }
-        }
-        return files
-    }
-
     @Test("ingest with --catalog postgresql://… writes manifests and pages byte-identical to a SQLite run; status and verify read it",
           .enabled(if: TestPostgres.isAvailable, TestPostgres.absentMessage))
     func ingestMatchesSQLite() throws {
@@ -33,8 +19,8 @@ struct SharedCatalogTests {
         let server = try CLI.run(["ingest", downlink.path, "--library", shared, "--catalog", url, "--json"])
         #expect(local.status == server.status, "\(server.stderr)")
         #expect(!FileManager.default.fileExists(atPath: "\(shared)/catalog.sqlite"), "the shared run wrote a SQLite catalog")
-        let expected = try galleries(sqlite)
-        let actual = try galleries(shared)
+        let expected = try TestIngest.galleryFiles(sqlite)
+        let actual = try TestIngest.galleryFiles(shared)
         #expect(expected.count > 5)
         #expect(actual.keys.sorted() == expected.keys.sorted())
         for (file, data) in expected where actual[file] != data {
@@ -66,7 +52,7 @@ struct SharedCatalogTests {
             let local = try CLI.run(["ingest", pair.input.path, "--library", sqlite])
             let server = try CLI.run(["ingest", pair.input.path, "--library", shared, "--catalog", url])
             #expect(local.status == 0 && server.status == 0, "\(note): \(local.stderr)\(server.stderr)")
-            let expected = try galleries(sqlite), actual = try galleries(shared)
+            let expected = try TestIngest.galleryFiles(sqlite), actual = try TestIngest.galleryFiles(shared)
             #expect(actual.keys.sorted() == expected.keys.sorted(), note)
             for (file, data) in expected where actual[file] != data {
                 Issue.record("\(note): \(file) differs from the SQLite run's")

@@ -53,15 +53,6 @@ final class SyntheticCatalog {
 
     /// Every file under a folder of the library, by path relative to it.
     func files(under folder: String) throws -> [String: Data] {
-        let root = self.folder.url.appendingPathComponent(folder)
-        var files: [String: Data] = [:]
-        for case let relative as String in FileManager.default.enumerator(atPath: root.path) ?? NSEnumerator() {
-            var isFolder: ObjCBool = false
-            let url = root.appendingPathComponent(relative)
-            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue {
-                files[relative] = try Data(contentsOf: url)
-            }
-        }
-        return files
+        try TestIngest.files(under: self.folder.url.appendingPathComponent(folder))
     }
 }

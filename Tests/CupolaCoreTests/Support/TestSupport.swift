@@ -47,6 +47,24 @@ enum Corpus {
 
 /// Runs the library's ingest the way the command does, without a subprocess.
 enum TestIngest {
+    /// Every file under `galleries/`, by path relative to it, with its bytes.
+    static func galleryFiles(_ library: String) throws -> [String: Data] {
+        try files(under: URL(fileURLWithPath: library).appendingPathComponent("galleries"))
+    }
+
+    /// Every file under a folder, by path relative to it, with its bytes.
+    static func files(under root: URL) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        for case let relative as String in FileManager.default.enumerator(atPath: root.path) ?? NSEnumerator() {
+            var isFolder: ObjCBool = false
+            let url = root.appendingPathComponent(relative)
+            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue {
+                files[relative] = try Data(contentsOf: url)
+            }
+        }
+        return files
+    }
+
     @discardableResult
     static func run(_ sources: [String], library: String, settings: Settings = Settings(), workers: Int = 2) async throws -> RunSummary {
         let session = try LibrarySession(library: library, settingsFile: nil, command: "ingest", creating: true)
@@ -160,9 +178,16 @@ enum CrashNotice {
 /// Validates a library's manifests and index against the JSON Schemas in `Schemas/`.
 enum SchemaCheck {
     static func problems(galleries: String) throws -> (status: Int32, output: String) {
+        try Tool.run("python3", [Corpus.repository.appendingPathComponent("Schemas/validate.py").path, galleries])
+    }
+}
+
+/// A program found on the PATH, run to its end: its status, and its stdout and stderr together.
+enum Tool {
+    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Corpus.repository.appendingPathComponent("Schemas/validate.py").path, galleries]
+        process.arguments = [executable] + arguments
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
