@@ -13,6 +13,7 @@ enum PostgresSchema {
         ("v4: theme galleries (SQLite v12)", themes),
         ("v5: frames' page entries kept ready (SQLite v14)", pageEntries),
         ("v6: frames by id (SQLite v16)", ["CREATE INDEX frame_by_id ON frame(frame_id, gallery)"]),
+        ("v7: frames left out of their gallery's pages (SQLite v17)", unlistedTail),
     ]
 
     static var current: Int { migrations.count }
@@ -256,6 +257,27 @@ enum PostgresSchema {
 
     /// Work shared among many workers (`WorkClaims`): one row a source, claimed under a lease that
     /// the server's clock times, so that workers on machines with different clocks agree.
+    /// See SQLite's v17 (`UnlistedTailMigration`): frames ordered after their gallery's last page.
+    private static let unlistedTail = [
+        """
+        INSERT INTO dirty_frame (gallery, key)
+            SELECT f.gallery, f.sort_key FROM frame f
+            JOIN (SELECT DISTINCT ON (gallery) gallery, last_key FROM gallery_page ORDER BY gallery, last_key DESC) page
+                ON page.gallery = f.gallery
+            WHERE f.sort_key > page.last_key
+            ON CONFLICT DO NOTHING
+        """,
+        """
+        INSERT INTO dirty_frame (gallery, key)
+            SELECT m.theme, m.sort_key FROM theme_member m
+            JOIN (SELECT DISTINCT ON (gallery) gallery, last_key FROM gallery_page ORDER BY gallery, last_key DESC) page
+                ON page.gallery = m.theme
+            WHERE m.sort_key > page.last_key
+            ON CONFLICT DO NOTHING
+        """,
+        "INSERT INTO dirty_gallery (gallery) SELECT DISTINCT gallery FROM dirty_frame ON CONFLICT DO NOTHING",
+    ]
+
     private static let version2 = [
         """
         CREATE TABLE work_item (

@@ -1,5 +1,6 @@
 @testable import CupolaCore
 import Foundation
+import GRDB
 import Testing
 
 /// Paged manifests (`cupola.gallery/2`): what one change costs, and that an incrementally
@@ -81,6 +82,53 @@ struct PagedManifestTests {
         let frames = try TestIngest.frames(library.folder.path, gallery: "iss070")
         #expect(frames.count == present.count)
         #expect(try SchemaCheck.problems(galleries: "\(library.folder.path)/galleries").status == 0)
+    }
+
+    @Test("frames added after a last page that ended at a natural cut are published too: the gallery equals a fresh one",
+          arguments: CatalogKind.available)
+    func growsPastCutAtTheEnd(kind: CatalogKind) throws {
+        // The watcher publishes a growing gallery often; when its last frame happens to be a cut
+        // point, the recut of the next publication ends with the old last page.
+        let cut = try #require((0..<50_000).first { PagePartition.endsPage(SyntheticCatalog.frame($0, second: $0).orderKey) })
+        let library = try SyntheticCatalog(kind: kind)
+        try library.catalog.apply((0...cut).map { .commit(SyntheticCatalog.frame($0, second: $0)) })
+        try library.publish()
+        #expect(try library.catalog.pages(ofGallery: "iss070").last?.lastKey == SyntheticCatalog.frame(cut, second: cut).orderKey)
+        try library.catalog.apply((cut + 1...cut + 20).map { .commit(SyntheticCatalog.frame($0, second: $0)) })
+        try library.publish()
+        let frames = try TestIngest.frames(library.folder.path, gallery: "iss070")
+        let ids = frames.map { $0["id"] as! String }
+        #expect(ids.count == cut + 21 && ids == (0...cut + 20).map { "ISS070-E-\($0)" }, "\(ids.count) frames listed, the last \(ids.last ?? "none")")
+
+        let fresh = try SyntheticCatalog("fresh")
+        try fresh.catalog.apply((0...cut + 20).map { .commit(SyntheticCatalog.frame($0, second: $0)) })
+        try fresh.publish()
+        #expect(try library.publishedFiles() == fresh.publishedFiles())
+    }
+
+    @Test("a library whose frames an older cupola left out of the pages lists them again once opened (v17)")
+    func unlistedTailRepaired() throws {
+        let cut = try #require((0..<50_000).first { PagePartition.endsPage(SyntheticCatalog.frame($0, second: $0).orderKey) })
+        let library = try SyntheticCatalog()
+        try library.catalog.apply((0...cut).map { .commit(SyntheticCatalog.frame($0, second: $0)) })
+        try library.publish()
+        // What the defect left: frames after the last page, their changes marked done.
+        try library.catalog.apply((cut + 1...cut + 20).map { .commit(SyntheticCatalog.frame($0, second: $0)) })
+        let database = try DatabaseQueue(path: library.layout.catalogFile.description)
+        try database.write { db in
+            try db.execute(sql: """
+                DELETE FROM dirty_frame; DELETE FROM dirty_gallery;
+                DELETE FROM grdb_migrations WHERE identifier LIKE 'v17:%';
+                """)
+        }
+        try database.close()
+        #expect(try library.catalog.dirtyGalleries().isEmpty)
+
+        let reopened = try SQLiteCatalog(path: library.layout.catalogFile.description)
+        #expect(try reopened.dirtyGalleries() == ["iss070"])
+        try GalleryPublisher(layout: library.layout, catalog: reopened).publish(galleries: ["iss070"])
+        let ids = try TestIngest.frames(library.folder.path, gallery: "iss070").map { $0["id"] as! String }
+        #expect(ids == (0...cut + 20).map { "ISS070-E-\($0)" }, "\(ids.count) frames listed, the last \(ids.last ?? "none")")
     }
 
     @Test("pages are cut by content: about 512 frames on average, never more than 4,096, every frame in one page in order")

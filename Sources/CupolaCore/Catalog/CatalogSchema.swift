@@ -104,6 +104,9 @@ enum CatalogSchema {
             // read every frame of its gallery (0.18 s at 100,000 frames).
             try db.execute(sql: "CREATE INDEX frame_by_id ON frame(frame_id, gallery)")
         }
+        migrator.registerMigration("v17: frames left out of their gallery's pages") { db in
+            try UnlistedTailMigration.apply(db)
+        }
         return migrator
     }
 }

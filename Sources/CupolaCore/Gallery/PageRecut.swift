@@ -4,10 +4,11 @@ import Foundation
 ///
 /// Each changed order key falls in one published page (the last whose first key is not after it;
 /// a new frame between two pages also reaches the next one).
-/// From just after the previous page's last frame, frames are read in order and cut afresh (`PagePartition`) until a
-/// new page ends exactly where an old page ended: from there on the frames and the cuts are the
-/// same as before. Pages that no change reached are neither read nor written. With no published
-/// pages, or no list of changes, the whole gallery is cut in one pass.
+/// From just after the previous page's last frame, frames are read in order and cut afresh
+/// (`PagePartition`) until a new page ends exactly where an old page other than the last ended:
+/// from there on the frames and the cuts are the same as before. Pages that no change reached are
+/// neither read nor written. With no published pages, or no list of changes, the whole gallery is
+/// cut in one pass.
 struct PageRecut {
     let gallery: String
     let old: [PageRecord]
@@ -83,7 +84,9 @@ struct PageRecut {
                 try finish(page, emit: emit)
                 guard stopWhenAligned, let lastKey = page.last?.key else { continue }
                 while oldEnd < old.count - 1 && old[oldEnd].lastKey.lexicographicallyPrecedes(lastKey) { oldEnd += 1 }
-                if old[oldEnd].lastKey == lastKey {
+                // The old last page ended where the gallery did, not at a cut: frames after it are
+                // new, so ending with it says nothing about what follows.
+                if oldEnd < old.count - 1, old[oldEnd].lastKey == lastKey {
                     removing += old[oldIndex...oldEnd]
                     return oldEnd
                 }
