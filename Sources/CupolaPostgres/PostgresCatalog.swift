@@ -12,7 +12,11 @@ public final class PostgresCatalog: Catalog, @unchecked Sendable {
     public let location: PostgresLocation
     let connection: PostgresConnection
     let logger: Logger
+    /// Every statement on `connection`, each answer waited for under watch.
+    let statements: Statements
     private let lock = NSLock()
+    /// Why the connection was given up (`AnswerWatch`): every later call fails at once.
+    private var lostAnswer: String?
 
     /// Connects and brings the schema up to date (or, `readOnly`, checks that it is). An unreachable
     /// server or a schema newer than this cupola fails here, before any work starts.
@@ -22,11 +26,21 @@ public final class PostgresCatalog: Catalog, @unchecked Sendable {
         logger.logLevel = .critical
         self.logger = logger
         connection = try Self.connect(location, logger: logger)
+        let backend: Int
+        do {
+            let rows = try connection.query(PostgresQuery(unsafeSQL: "SELECT pg_backend_pid()"), logger: logger).wait()
+            backend = try rows.first.map { try PostgresRandomAccessRow($0)[0].decode(Int.self) } ?? 0
+        } catch {
+            _ = try? connection.close().wait()
+            throw .unusable(location: location.description, detail: Self.describe(error))
+        }
+        statements = Statements(connection: connection, logger: logger,
+                                watch: AnswerWatch(backend: backend, ask: Self.asking(location, logger: logger)))
         // A worker stopped (SIGSTOP) inside a transaction would hold its locks, and every other
         // worker with them, until it wakes: the server ends such a session instead.
-        _ = try? Statements(connection: connection, logger: logger).execute("SET idle_in_transaction_session_timeout = '30s'")
+        _ = try? statements.execute("SET idle_in_transaction_session_timeout = '30s'")
         do {
-            try PostgresSchema.prepare(Statements(connection: connection, logger: logger), location: location,
+            try PostgresSchema.prepare(statements, location: location,
                                        readOnly: readOnly)
         } catch {
             _ = try? connection.close().wait()
@@ -35,7 +49,17 @@ public final class PostgresCatalog: Catalog, @unchecked Sendable {
     }
 
     deinit {
-        _ = try? connection.close().wait()
+        if lostAnswer == nil { _ = try? connection.close().wait() }
+    }
+
+    /// A question for `AnswerWatch`, asked on a connection opened for it.
+    private static func asking(_ location: PostgresLocation, logger: Logger) -> @Sendable (String) throws -> String? {
+        { sql in
+            let connection = try connect(location, logger: logger)
+            defer { _ = try? connection.close().wait() }
+            let rows = try connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).wait()
+            return try rows.first.map { try PostgresRandomAccessRow($0)[0].decode(String?.self) } ?? nil
+        }
     }
 
     private static func connect(_ location: PostgresLocation, logger: Logger) throws(CatalogError) -> PostgresConnection {
@@ -67,7 +91,7 @@ public final class PostgresCatalog: Catalog, @unchecked Sendable {
     func read<T>(_ work: (Statements) throws -> T) throws(CatalogError) -> T {
         lock.lock()
         defer { lock.unlock() }
-        return try perform { try work(Statements(connection: connection, logger: logger)) }
+        return try perform { try work(statements) }
     }
 
     /// Taken shared by every write transaction and exclusively by a worker publishing manifests
@@ -81,7 +105,6 @@ public final class PostgresCatalog: Catalog, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return try perform {
-            let statements = Statements(connection: connection, logger: logger)
             try statements.execute("BEGIN")
             do {
                 if waitsForPublication { try statements.execute("SELECT pg_advisory_xact_lock_shared(\(Self.publicationLock))") }
@@ -89,7 +112,7 @@ public final class PostgresCatalog: Catalog, @unchecked Sendable {
                 try statements.execute("COMMIT")
                 return result
             } catch {
-                _ = try? statements.execute("ROLLBACK")
+                if !(error is AnswerWatch.Lost) { _ = try? statements.execute("ROLLBACK") }
                 throw error
             }
         }
@@ -97,10 +120,15 @@ public final class PostgresCatalog: Catalog, @unchecked Sendable {
 
     /// Turns the server's and the driver's errors into the catalog's own.
     private func perform<T>(_ work: () throws -> T) throws(CatalogError) -> T {
+        if let lostAnswer { throw .lost(location: location.description, detail: lostAnswer) }
         do {
             return try work()
         } catch let error as CatalogError {
             throw error
+        } catch let error as AnswerWatch.Lost {
+            throw giveUp(error.description)
+        } catch let error as PSQLError where Self.endsSession(error) {
+            throw giveUp(Self.describe(error))
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "53100" {
             throw .diskFull(path: location.description)
         } catch let error as PSQLError where error.serverInfo == nil {
@@ -108,6 +136,21 @@ public final class PostgresCatalog: Catalog, @unchecked Sendable {
         } catch {
             throw .io(detail: "\(location): \(Self.describe(error))")
         }
+    }
+
+    /// The server ended this session (an idle transaction timed out, an administrator or a
+    /// shutdown ended it) or the connection failed: nothing more can be sent on it.
+    private static func endsSession(_ error: PSQLError) -> Bool {
+        guard let state = error.serverInfo?[.sqlState] else { return false }
+        return state.hasPrefix("08") || ["25P03", "57P01", "57P02", "57P03"].contains(state)
+    }
+
+    /// Every later call fails at once: a statement on the closed connection would never be answered.
+    private func giveUp(_ detail: String) -> CatalogError {
+        lostAnswer = detail
+        let closing: EventLoopFuture<Void> = connection.close()  // Not waited for: it may never answer.
+        _ = closing
+        return .lost(location: location.description, detail: detail)
     }
 
     /// The server's own message (PSQLError's description hides it on purpose), or what the

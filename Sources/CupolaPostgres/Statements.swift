@@ -16,6 +16,7 @@ enum SQLValue {
 struct Statements {
     let connection: PostgresConnection
     let logger: Logger
+    let watch: AnswerWatch
 
     func rows(_ sql: String, _ values: [SQLValue] = []) throws -> [PostgresRandomAccessRow] {
         try run(sql, values).rows.map(PostgresRandomAccessRow.init)
@@ -41,7 +42,8 @@ struct Statements {
             case .texts(let texts): binds.append(texts)
             }
         }
-        return try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).wait()
+        return try watch.wait(connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger),
+                              isClosed: { connection.isClosed })
     }
 }
 

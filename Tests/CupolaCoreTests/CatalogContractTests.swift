@@ -191,6 +191,28 @@ struct PostgresCatalogTests {
         }
     }
 
+    @Test("a session the server ends: the next call fails as lost (run again) instead of waiting, and so do later ones",
+          .enabled(if: TestPostgres.isAvailable, TestPostgres.absentMessage))
+    func endedSession() throws {
+        let url = try TestPostgres.newDatabase()
+        let catalog = try PostgresCatalog(url: url)
+        #expect(try catalog.claimStatus().finished == 0)
+        // What an idle-transaction timeout, an administrator or a server restart does to a worker.
+        try PostgresTestSQL.run("""
+            SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+            WHERE datname = current_database() AND pid <> pg_backend_pid()
+            """, on: url)
+        for call in ["first", "second"] {
+            do {
+                _ = try catalog.claimStatus()
+                Issue.record("the \(call) call on an ended session succeeded")
+            } catch {
+                guard case .lost = error else { Issue.record("the \(call) call: \(error)"); continue }
+                #expect(error.description.contains("run again"), "\(error)")
+            }
+        }
+    }
+
     @Test("a schema newer than this cupola is refused, and nothing is changed", .enabled(if: TestPostgres.isAvailable, TestPostgres.absentMessage))
     func newerSchema() throws {
         let url = try TestPostgres.newDatabase()
