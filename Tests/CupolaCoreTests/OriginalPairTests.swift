@@ -73,6 +73,9 @@ struct OriginalPairTests {
         let summary = try await pair.ingest()
         #expect(summary.ingested == 2 && summary.rejected == 0, "\(summary.problems)")
         #expect(summary.sharedIds.isEmpty, "\(summary.sharedIds)")
+        // Two files, one frame: the summary counts the raw beside its JPEG, not as a frame.
+        #expect(summary.pairedOriginals == 1)
+        #expect(summary.line.hasPrefix("1 frame in 1 gallery, 1 raw file kept beside its JPEG,"), "\(summary.line)")
         try Self.expectPaired(pair)
     }
 
@@ -84,6 +87,7 @@ struct OriginalPairTests {
         jpegFirst.writeRaw()
         let second = try await jpegFirst.ingest()
         #expect(second.ingested == 1 && second.sharedIds.isEmpty, "\(second.problems) \(second.sharedIds)")
+        #expect(second.pairedOriginals == 1, "the raw joined a frame made earlier: no new frame")
         try Self.expectPaired(jpegFirst)
 
         let rawFirst = try Pair()
@@ -93,6 +97,7 @@ struct OriginalPairTests {
         rawFirst.writeJPEG()
         let later = try await rawFirst.ingest()
         #expect(later.ingested == 1 && later.sharedIds.isEmpty, "\(later.problems) \(later.sharedIds)")
+        #expect(later.pairedOriginals == 0, "the JPEG's frame takes the raw's place: one frame made again")
         try Self.expectPaired(rawFirst)
 
         // An unchanged pair is not read again, and its manifest does not change.
@@ -197,6 +202,7 @@ struct OriginalPairTests {
         #expect(run.status == 0, "\(run.stderr)")
         let frames = try TestIngest.frames(library)
         #expect(frames.count == SampleDownlink.frames.count + 1)
+        #expect(run.stderr.contains("\(frames.count) frames in 10 galleries, 1 raw file kept beside its JPEG,"), "\(run.stderr)")
         let pair = try #require(frames.first { $0["id"] as? String == "ISS069-E-12348" })
         #expect(pair["format"] as? String == "jpeg")
         #expect((pair["originals"] as? [[String: Any]])?.compactMap { $0["format"] as? String } == ["jpeg", "dng"])

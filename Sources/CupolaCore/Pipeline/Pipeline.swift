@@ -41,6 +41,8 @@ public final class Pipeline {
     var retiredOriginals: [FilePathBytes] = []
     /// Results not yet committed: written in batches, one transaction each.
     var pendingChanges: [CatalogChange] = []
+    /// Raw files this run committed that have not (yet) joined a JPEG's frame.
+    private var committedRaws: Set<FilePathBytes> = []
     /// When the oldest change not yet in a manifest was committed (the watcher's debounce).
     var changedSince: Date?
 
@@ -182,6 +184,17 @@ public final class Pipeline {
         }
     }
 
+    /// A raw this run committed that the catalog retired as a frame has joined its JPEG's frame
+    /// (whichever of the two came first): one frame, two files, counted once in the summary.
+    func notePairs(committed changes: [CatalogChange], retired: [CatalogFrame]) {
+        for case .commit(let frame) in changes where ImageProbe.Format(rawValue: frame.format)?.isRaw == true {
+            committedRaws.insert(frame.source.path)
+        }
+        for frame in retired where committedRaws.remove(frame.source.path) != nil {
+            summary.pairedOriginals += 1
+        }
+    }
+
     /// `--originals move`: a source goes only once its verified copy is committed.
     func removeMovedSources(_ changes: [CatalogChange]) {
         for case .commit(let frame) in changes where frame.source.original != nil {
@@ -201,6 +214,7 @@ public final class Pipeline {
         let retired = try clock.measure(.catalog) { () throws(CatalogError) in try catalog.apply(changes) }
         processor.twins.committed()
         if configuration.originals == .move { removeMovedSources(changes) }
+        notePairs(committed: changes, retired: retired)
         for frame in retired { retire(frame) }
         let vanished = Set(changes.compactMap { change -> FilePathBytes? in
             if case .remove(let path) = change { return path } else { return nil }

@@ -35,7 +35,11 @@ public struct RunSummary: Codable, Sendable {
 
     public var command: String
     public var dryRun = false
+    /// Files ingested, each a frame but for `pairedOriginals`.
     public var ingested = 0
+    /// Raw files ingested that joined the frame of the JPEG with their frame id (in this run or an
+    /// earlier one): one frame with two originals, not a frame of their own.
+    public var pairedOriginals = 0
     public var unchanged = 0
     /// Files whose stat changed but whose bytes did not.
     public var refreshed = 0
@@ -111,7 +115,10 @@ public struct RunSummary: Codable, Sendable {
         if dryRun {
             return "dry run: \(Wording.count(pending, "file")) to read, \(Wording.count(moved, "frame")) to move, \(Wording.count(removed, "frame")) to remove, \(unchanged) unchanged"
         }
-        var parts = ["\(Wording.count(ingested, "frame")) in \(Wording.count(galleries.count, "gallery", "galleries"))"]
+        var parts = ["\(Wording.count(ingested - pairedOriginals, "frame")) in \(Wording.count(galleries.count, "gallery", "galleries"))"]
+        if pairedOriginals > 0 {
+            parts.append(Wording.count(pairedOriginals, "raw file") + (pairedOriginals == 1 ? " kept beside its JPEG" : " kept beside their JPEGs"))
+        }
         if rejected > 0 { parts.append("\(rejected) rejected") }
         parts.append("\(failed) failed")
         if refreshed > 0 { parts.append("\(Wording.count(refreshed, "file")) refreshed (same bytes, new timestamps)") }

@@ -106,6 +106,7 @@ extension Pipeline {
         pendingChanges.removeSubrange(before...)
         processor.twins.committed()
         if configuration.originals == .move { removeMovedSources([change]) }
+        notePairs(committed: [change], retired: retired)
         for frame in retired { retire(frame) }
     }
 }
