@@ -68,6 +68,24 @@ extension PostgresCatalog {
         return nil
     }
 
+    /// A companion's file moved: its source row follows, and adding its companion row again marks
+    /// its frame changed (the triggers). Returns the frame's gallery; nil when `from` is no companion.
+    static func moveCompanion(from: FilePathBytes, to source: SourceRecord, in db: Statements) throws -> String? {
+        guard let row = try db.rows("""
+            SELECT companion.source_id, companion.frame_source_id, companion.format, frame.gallery
+            FROM source JOIN companion ON companion.source_id = source.id
+            JOIN frame ON frame.source_id = companion.frame_source_id WHERE source.path = $1
+            """, [.bytes(from.bytes)]).first else { return nil }
+        let id = try row.int64("source_id"), frameSourceId = try row.int64("frame_source_id"), format = try row.text("format")
+        try db.execute("""
+            UPDATE source SET path = $1, root = $2, label = $3, size = $4, mtime_ns = $5, inode = $6 WHERE id = $7
+            """, [.bytes(source.path.bytes), .bytes(source.root.bytes), .text(source.label), .int(Int(source.stat.size)),
+                  .int(Int(source.stat.modifiedNanoseconds)), .int(Int(Int64(bitPattern: source.stat.inode))), .int(Int(id))])
+        try db.execute("DELETE FROM companion WHERE source_id = $1", [.int(Int(id))])
+        try addCompanion(id, format: format, to: frameSourceId, in: db)
+        return try row.text("gallery")
+    }
+
     private static func addCompanion(_ sourceId: Int64, format: String, to frameSourceId: Int64, in db: Statements) throws {
         try db.execute("""
             INSERT INTO companion (source_id, frame_source_id, format) VALUES ($1, $2, $3)

@@ -39,6 +39,8 @@ extension PostgresCatalog {
                 try db.execute("DELETE FROM source WHERE path = $1", [.bytes(path.bytes)])
             case .move(let from, let frame):
                 retired += try move(from: from, to: frame, in: db)
+            case .moveCompanion(let from, let source):
+                if let gallery = try moveCompanion(from: from, to: source, in: db) { try markDirty([gallery], in: db) }
             }
         }
         try markDirty(retired.map(\.gallery.id), in: db)

@@ -107,6 +107,23 @@ struct OriginalPairTests {
         #expect(NSDictionary(dictionary: try TestIngest.manifest(rawFirst.library, gallery: "iss069")).isEqual(to: page))
     }
 
+    @Test("a folder holding a pair, renamed inside the SOURCE: the frame keeps both originals at their new paths, nothing read again")
+    func pairMoves() async throws {
+        let pair = try Pair()
+        pair.folder.write(pair.raw, to: "in/roll1/\(Self.id).NEF")
+        pair.folder.write(pair.jpeg, to: "in/roll1/\(Self.id).JPG")
+        _ = try await pair.ingest()
+        try FileManager.default.moveItem(at: pair.input.appendingPathComponent("roll1"), to: pair.input.appendingPathComponent("roll2"))
+        let summary = try await pair.ingest()
+        #expect(summary.moved == 2 && summary.ingested == 0 && summary.removed == 0,
+                "moved \(summary.moved), ingested \(summary.ingested), removed \(summary.removed)")
+        try Self.expectPaired(pair)
+        let originals = try pair.frames().first?["originals"] as? [[String: Any]] ?? []
+        #expect(originals.allSatisfy { ($0["path"] as? String)?.contains("roll2/") == true }, "\(originals)")
+        let again = try await pair.ingest()
+        #expect(again.ingested == 0 && again.moved == 0 && again.unchanged == 2)
+    }
+
     @Test("removing the raw keeps the frame; removing the JPEG leaves the raw's own frame; removing both drops it")
     func removals() async throws {
         let pair = try Pair()

@@ -62,7 +62,17 @@ struct SharedCatalogTests {
         let paired = try TestIngest.frames(shared, gallery: "iss069")
         #expect(paired.map { ($0["originals"] as? [Any])?.count } == [2])
 
-        try FileManager.default.removeItem(at: jpeg)
+        // Both files moved into a folder: the frame follows with both originals, nothing decoded.
+        let moved = pair.input.appendingPathComponent("moved")
+        try FileManager.default.createDirectory(at: moved, withIntermediateDirectories: true)
+        for file in [jpeg, pair.input.appendingPathComponent("\(OriginalPairTests.id).NEF")] {
+            try FileManager.default.moveItem(at: file, to: moved.appendingPathComponent(file.lastPathComponent))
+        }
+        try ingestBoth("the pair moved")
+        let originals = try TestIngest.frames(shared, gallery: "iss069").first?["originals"] as? [[String: Any]] ?? []
+        #expect(originals.count == 2 && originals.allSatisfy { ($0["path"] as? String)?.contains("moved/") == true }, "\(originals)")
+
+        try FileManager.default.removeItem(at: moved.appendingPathComponent(jpeg.lastPathComponent))
         try ingestBoth("the raw alone")
         #expect(try TestIngest.frames(shared, gallery: "iss069").map { $0["format"] as? String } == ["dng"])
     }

@@ -111,6 +111,9 @@ public enum CatalogChange: Sendable {
     /// A file that moved: the frame of the source at `from` now belongs to `to.source.path`, with
     /// `to`'s identity, stem and rendition paths. Nothing is decoded.
     case move(from: FilePathBytes, to: CatalogFrame)
+    /// A raw kept beside its JPEG's frame (it has no frame of its own) that moved: its source row
+    /// takes the new path, label and stat, and the frame lists it there. Nothing is decoded.
+    case moveCompanion(from: FilePathBytes, to: SourceRecord)
 }
 
 extension Catalog {

@@ -53,6 +53,24 @@ extension SQLiteCatalog {
         return nil
     }
 
+    /// A companion's file moved: its source row follows, and adding its companion row again marks
+    /// its frame changed (the triggers). Returns the frame's gallery; nil when `from` is no companion.
+    static func moveCompanion(from: FilePathBytes, to source: SourceRecord, in db: Database) throws -> String? {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT companion.source_id, companion.frame_source_id, companion.format, frame.gallery
+            FROM source JOIN companion ON companion.source_id = source.id
+            JOIN frame ON frame.source_id = companion.frame_source_id WHERE source.path = ?
+            """, arguments: [Data(from.bytes)]) else { return nil }
+        let id: Int64 = row[0], frameSourceId: Int64 = row[1], format: String = row[2]
+        try db.execute(sql: """
+            UPDATE source SET path = ?, root = ?, label = ?, size = ?, mtime_ns = ?, inode = ? WHERE id = ?
+            """, arguments: [Data(source.path.bytes), Data(source.root.bytes), source.label, source.stat.size,
+                            source.stat.modifiedNanoseconds, Int64(bitPattern: source.stat.inode), id])
+        try db.execute(sql: "DELETE FROM companion WHERE source_id = ?", arguments: [id])
+        try addCompanion(id, format: format, to: frameSourceId, in: db)
+        return row[3]
+    }
+
     private static func addCompanion(_ sourceId: Int64, format: String, to frameSourceId: Int64, in db: Database) throws {
         try db.execute(sql: "INSERT OR REPLACE INTO companion (source_id, frame_source_id, format) VALUES (?, ?, ?)",
                        arguments: [sourceId, frameSourceId, format])

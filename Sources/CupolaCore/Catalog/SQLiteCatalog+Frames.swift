@@ -31,6 +31,8 @@ extension SQLiteCatalog {
                         try db.execute(sql: "DELETE FROM source WHERE path = ?", arguments: [Data(path.bytes)])
                     case .move(let from, let frame):
                         retired += try Self.move(from: from, to: frame, in: db)
+                    case .moveCompanion(let from, let source):
+                        if let gallery = try Self.moveCompanion(from: from, to: source, in: db) { try Self.markDirty([gallery], in: db) }
                     }
                 }
                 try Self.markDirty(retired.map(\.gallery.id), in: db)

@@ -128,6 +128,13 @@ extension IngestPlanner {
         knownByRoot[root]?[path] = nil
     }
 
+    /// A file kept without a frame of its own (a raw beside its JPEG's frame) moved: it is known at
+    /// its new path, so the scan that finds it there reads nothing.
+    mutating func note(_ source: SourceRecord, movedFrom old: SourceRecord) {
+        knownByRoot[old.root]?[old.path] = nil
+        if knownByRoot[source.root] != nil { knownByRoot[source.root]?[source.path] = KnownFile(source) }
+    }
+
     /// A frame left the catalog: its stem is free for the next file with its id, so a file that
     /// replaces a deleted one gets the plain name a fresh library would give it.
     mutating func release(_ frame: CatalogFrame) {

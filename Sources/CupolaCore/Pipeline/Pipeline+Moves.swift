@@ -59,7 +59,7 @@ extension Pipeline {
 
     /// Moves one known frame to the file that now holds its bytes.
     func move(_ from: SourceRecord, to arrival: Arrival) throws {
-        guard let frame = try catalog.frame(at: from.path) else { return }
+        guard let frame = try catalog.frame(at: from.path) else { return try moveCompanion(from, to: arrival) }
         let moved = try planner.plan(move: frame, to: arrival)
         if let id = planner.lastSharedId, let files = planner.sharedIds[id] {
             onSharedId?(RunSummary.SharedId(id: id, files: files.sorted()))
@@ -85,6 +85,27 @@ extension Pipeline {
         touchedGalleries.insert(committed.gallery.id)
         onMove?(from.label, committed)
         try commitPending()
+    }
+}
+
+extension Pipeline {
+    /// A raw kept beside its JPEG's frame moved with it (a folder renamed, say): it keeps its place
+    /// in the frame, rather than going and coming back as a raw to decode and pair again.
+    private func moveCompanion(_ from: SourceRecord, to arrival: Arrival) throws {
+        summary.moved += 1
+        guard !configuration.dryRun else { return }
+        var source = from
+        source.path = arrival.path
+        source.root = arrival.root
+        source.label = arrival.label
+        source.stat = arrival.stat
+        planner.note(source, movedFrom: from)
+        pendingChanges.append(.moveCompanion(from: from.path, to: source))
+        try commitPending()
+        // The frame's gallery is the catalog's to say: the companion has no frame of its own.
+        let changed = try catalog.dirtyGalleries()
+        dirtyGalleries.formUnion(changed)
+        touchedGalleries.formUnion(changed)
     }
 }
 
