@@ -8,10 +8,10 @@ import NIOCore
 /// connection that has just closed is dropped without failing it. It happens to a worker stopped
 /// (SIGSTOP) inside a transaction for longer than `idle_in_transaction_session_timeout`: the server
 /// ends the session, and on waking the worker's next statement goes out on the dead connection
-/// (about one stop in three in `ManyWorkerTests`). So the wait also ends when the connection closes,
-/// looked at every `slice`, and one that goes on for `patience` asks the server, on a connection of its own, what this
-/// session is doing: running a statement or waiting for a lock, it is waited for again; anything
-/// else means the answer is lost, and so is the connection.
+/// (about one stop in three in `ManyWorkerTests`). So the wait also ends when the connection
+/// closes, looked at every `slice`; and one that goes on for `patience` asks the server, on a
+/// connection of its own, what this session is doing. Running a statement or waiting for a lock,
+/// it is waited for again; anything else means the answer is lost, and so is the connection.
 struct AnswerWatch: Sendable {
     static let patience = 10.0
     static let slice = 1.0
