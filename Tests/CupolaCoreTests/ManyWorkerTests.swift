@@ -138,6 +138,35 @@ struct ManyWorkerTests {
         try Self.expectSameGalleries(shared, as: reference, "after SIGSTOP")
     }
 
+    @Test("the server restarted mid-run: the worker says it lost the catalog and exits 75 (run again); the re-run completes, the library identical")
+    func serverRestarted() throws {
+        let folder = TemporaryFolder()
+        let downlink = try Self.downlink(in: folder, count: 40, large: 6)
+        let reference = folder.url.appendingPathComponent("reference").path
+        #expect(try CLI.run(["ingest", downlink.path, "--library", reference]).status == 0)
+
+        // A server of its own: a restart of the shared one would end other tests' sessions too.
+        let server = try PrivatePostgres(in: folder)
+        let url = try PostgresAdministration.createDatabase("restarted", server: server.url)
+        let shared = folder.url.appendingPathComponent("shared").path
+        let errors = folder.url.appendingPathComponent("worker.err")
+        let (worker, out) = try Self.worker(downlink, library: shared, catalog: url, lease: 2, errors: errors)
+        let observer = try PostgresCatalog(url: url)
+        let deadline = Date().addingTimeInterval(60)
+        while worker.isRunning, Date() < deadline, try observer.claimStatus().finished == 0 { usleep(20_000) }
+        #expect(worker.isRunning, "the worker finished before the server could be restarted")
+        try server.restart()
+        _ = Self.summary(out)
+        worker.waitUntilExit()
+        let said = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+        #expect(worker.terminationStatus == 75, "exit \(worker.terminationStatus): \(said)")
+        #expect(said.contains("lost the catalog server") && said.contains("run again"), "\(said)")
+
+        let rerun = try CLI.run(["ingest", downlink.path, "--library", shared, "--catalog", url, "--lease", "1"])
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        try Self.expectSameGalleries(shared, as: reference, "after a server restart")
+    }
+
     @Test("kill -9 of a random worker, 4 times, each restarted: nothing lost or duplicated, identical library; frames decoded twice reported")
     func killedWorkers() throws {
         let folder = TemporaryFolder()
