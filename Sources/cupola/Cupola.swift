@@ -16,7 +16,7 @@ struct Cupola: AsyncParsableCommand {
               cupola ingest downlink/ --library /srv/galleries
             """,
         version: "cupola \(version) (libvips \(VipsRuntime.version))",
-        subcommands: [Ingest.self, Watch.self, Regenerate.self, Verify.self, Status.self, Site.self, MakeSamples.self])
+        subcommands: [Ingest.self, Watch.self, Regenerate.self, Verify.self, Status.self, Site.self, MakeSamples.self, ClaimBench.self])
 
     /// Commands whose `--json` promises one object on stdout, whatever happens.
     static let jsonCommands: Set = ["ingest", "regenerate", "verify", "status", "site"]
