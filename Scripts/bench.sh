@@ -13,8 +13,9 @@
 #     through its embedded preview and through LibRaw's demosaic.
 #  5. Archive scale (Scripts/bench-archive.sh): one change to a 100,000-frame gallery against the
 #     same change to a 1,000-frame one, the no-op re-run and watcher latency at that size.
-#  6. The shared work queue (Scripts/bench-claims.sh): claims and finishes a second of 100,000
-#     no-op jobs with 4 and 16 claimers, on a private PostgreSQL server.
+#  6. Many workers (Scripts/bench-workers.sh): the full-size frames through one SQLite process,
+#     one PostgreSQL worker and two; and the shared work queue (Scripts/bench-claims.sh): claims
+#     and finishes a second of 100,000 no-op jobs with 4 and 16 claimers. Private servers.
 #
 # Corpora are built once under BENCH_DIR (default /tmp/cupola-bench) and reused.
 set -euo pipefail
@@ -202,6 +203,7 @@ PY
 CUPOLA="$CUPOLA" BENCH_DIR="$BENCH_DIR" BIG="$big" Scripts/bench-raw.sh
 python3 Scripts/watch-bench.py "$CUPOLA" "$small" "$BENCH_DIR" 200 5000
 CUPOLA="$CUPOLA" BENCH_DIR="$BENCH_DIR" Scripts/bench-archive.sh
+CUPOLA="$CUPOLA" BENCH_DIR="$BENCH_DIR" BIG="$big" RUNS="$RUNS" Scripts/bench-workers.sh
 echo "== shared work queue: 100,000 no-op jobs claimed and finished one at a time"
 CUPOLA="$CUPOLA" Scripts/bench-claims.sh
 forget_small_libraries
