@@ -255,29 +255,27 @@ enum PostgresSchema {
         """,
     ]
 
-    /// Work shared among many workers (`WorkClaims`): one row a source, claimed under a lease that
-    /// the server's clock times, so that workers on machines with different clocks agree.
-    /// See SQLite's v17 (`UnlistedTailMigration`): frames ordered after their gallery's last page.
+    /// See SQLite's v17 (`UnlistedTailMigration`): frames, and theme members, ordered after their
+    /// gallery's last page.
     private static let unlistedTail = [
-        """
-        INSERT INTO dirty_frame (gallery, key)
-            SELECT f.gallery, f.sort_key FROM frame f
-            JOIN (SELECT DISTINCT ON (gallery) gallery, last_key FROM gallery_page ORDER BY gallery, last_key DESC) page
-                ON page.gallery = f.gallery
-            WHERE f.sort_key > page.last_key
-            ON CONFLICT DO NOTHING
-        """,
-        """
-        INSERT INTO dirty_frame (gallery, key)
-            SELECT m.theme, m.sort_key FROM theme_member m
-            JOIN (SELECT DISTINCT ON (gallery) gallery, last_key FROM gallery_page ORDER BY gallery, last_key DESC) page
-                ON page.gallery = m.theme
-            WHERE m.sort_key > page.last_key
-            ON CONFLICT DO NOTHING
-        """,
+        markTail(of: "frame", gallery: "gallery"),
+        markTail(of: "theme_member", gallery: "theme"),
         "INSERT INTO dirty_gallery (gallery) SELECT DISTINCT gallery FROM dirty_frame ON CONFLICT DO NOTHING",
     ]
 
+    private static func markTail(of table: String, gallery: String) -> String {
+        """
+        INSERT INTO dirty_frame (gallery, key)
+            SELECT entry.\(gallery), entry.sort_key FROM \(table) entry
+            JOIN (SELECT DISTINCT ON (gallery) gallery, last_key FROM gallery_page ORDER BY gallery, last_key DESC) page
+                ON page.gallery = entry.\(gallery)
+            WHERE entry.sort_key > page.last_key
+            ON CONFLICT DO NOTHING
+        """
+    }
+
+    /// Work shared among many workers (`WorkClaims`): one row a source, claimed under a lease that
+    /// the server's clock times, so that workers on machines with different clocks agree.
     private static let version2 = [
         """
         CREATE TABLE work_item (

@@ -59,6 +59,14 @@ struct ManyWorkerTests {
         return (process, out)
     }
 
+    /// What one SQLite process makes of the downlink: the library the workers' must equal.
+    static func reference(_ downlink: URL, in folder: TemporaryFolder,
+                          sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        let reference = folder.url.appendingPathComponent("reference").path
+        #expect(try CLI.run(["ingest", downlink.path, "--library", reference]).status == 0, sourceLocation: sourceLocation)
+        return reference
+    }
+
     static func summary(_ pipe: Pipe) -> [String: Any] {
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
@@ -68,8 +76,7 @@ struct ManyWorkerTests {
     func fourWorkers() throws {
         let folder = TemporaryFolder()
         let downlink = try Self.downlink(in: folder, count: 400, large: 4)
-        let reference = folder.url.appendingPathComponent("reference").path
-        #expect(try CLI.run(["ingest", downlink.path, "--library", reference]).status == 0)
+        let reference = try Self.reference(downlink, in: folder)
 
         let url = try TestPostgres.newDatabase()
         let shared = folder.url.appendingPathComponent("shared").path
@@ -93,8 +100,7 @@ struct ManyWorkerTests {
     func stoppedWorker() throws {
         let folder = TemporaryFolder()
         let downlink = try Self.downlink(in: folder, count: 12, large: 6)
-        let reference = folder.url.appendingPathComponent("reference").path
-        #expect(try CLI.run(["ingest", downlink.path, "--library", reference]).status == 0)
+        let reference = try Self.reference(downlink, in: folder)
 
         let url = try TestPostgres.newDatabase()
         let observer = try PostgresCatalog(url: url)
@@ -142,8 +148,7 @@ struct ManyWorkerTests {
     func serverRestarted() throws {
         let folder = TemporaryFolder()
         let downlink = try Self.downlink(in: folder, count: 40, large: 6)
-        let reference = folder.url.appendingPathComponent("reference").path
-        #expect(try CLI.run(["ingest", downlink.path, "--library", reference]).status == 0)
+        let reference = try Self.reference(downlink, in: folder)
 
         // A server of its own: a restart of the shared one would end other tests' sessions too.
         let server = try PrivatePostgres(in: folder)
@@ -171,8 +176,7 @@ struct ManyWorkerTests {
     func killedWorkers() throws {
         let folder = TemporaryFolder()
         let downlink = try Self.downlink(in: folder, count: 60, large: 8)
-        let reference = folder.url.appendingPathComponent("reference").path
-        #expect(try CLI.run(["ingest", downlink.path, "--library", reference]).status == 0)
+        let reference = try Self.reference(downlink, in: folder)
 
         let url = try TestPostgres.newDatabase()
         let shared = folder.url.appendingPathComponent("shared").path

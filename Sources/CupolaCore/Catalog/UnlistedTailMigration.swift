@@ -9,18 +9,15 @@ import GRDB
 /// changed makes the next publication list them (a whole re-cut when there are many).
 enum UnlistedTailMigration {
     static func apply(_ db: Database) throws {
-        try db.execute(sql: """
-            INSERT OR IGNORE INTO dirty_frame (gallery, key)
-                SELECT f.gallery, f.sort_key FROM frame f
-                JOIN (SELECT gallery, MAX(last_key) AS last_key FROM gallery_page GROUP BY gallery) page
-                    ON page.gallery = f.gallery
-                WHERE f.sort_key > page.last_key;
-            INSERT OR IGNORE INTO dirty_frame (gallery, key)
-                SELECT m.theme, m.sort_key FROM theme_member m
-                JOIN (SELECT gallery, MAX(last_key) AS last_key FROM gallery_page GROUP BY gallery) page
-                    ON page.gallery = m.theme
-                WHERE m.sort_key > page.last_key;
-            INSERT OR IGNORE INTO dirty_gallery (gallery) SELECT DISTINCT gallery FROM dirty_frame;
-            """)
+        for (table, gallery) in [("frame", "gallery"), ("theme_member", "theme")] {
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO dirty_frame (gallery, key)
+                    SELECT entry.\(gallery), entry.sort_key FROM \(table) entry
+                    JOIN (SELECT gallery, MAX(last_key) AS last_key FROM gallery_page GROUP BY gallery) page
+                        ON page.gallery = entry.\(gallery)
+                    WHERE entry.sort_key > page.last_key
+                """)
+        }
+        try db.execute(sql: "INSERT OR IGNORE INTO dirty_gallery (gallery) SELECT DISTINCT gallery FROM dirty_frame")
     }
 }
