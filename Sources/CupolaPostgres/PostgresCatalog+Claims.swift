@@ -45,7 +45,7 @@ extension PostgresCatalog: WorkClaims {
                         """, [.bytes(source.path.bytes)])
                     source.state = .rejected
                     source.reason = "crashed the decoder"
-                    _ = try Self.apply([.outcome(source)], in: db)
+                    _ = try Self.apply([.outcome(source)], pairs: .jpeg, in: db)
                     poisoned.append(source)
                     continue
                 }
@@ -77,14 +77,14 @@ extension PostgresCatalog: WorkClaims {
         }
     }
 
-    public func finish(_ path: FilePathBytes, worker: String, changes: [CatalogChange]) throws(CatalogError) -> [CatalogFrame]? {
+    public func finish(_ path: FilePathBytes, worker: String, changes: [CatalogChange], pairs: PairPrimary) throws(CatalogError) -> [CatalogFrame]? {
         try write { db in
             let held = try db.execute("""
                 UPDATE work_item SET state = 'finished', worker = NULL, lease_until = NULL, isolated = false
                 WHERE path = $1 AND worker = $2 AND state = 'claimed'
                 """, [.bytes(path.bytes), .text(worker)])
             guard held == 1 else { return nil }
-            return try Self.apply(changes, in: db)
+            return try Self.apply(changes, pairs: pairs, in: db)
         }
     }
 

@@ -3,8 +3,8 @@ import Foundation
 import PostgresNIO
 
 /// A camera raw and a JPEG with one frame id in one gallery are one frame, in either order, in one
-/// run or two, and from one worker or two: the frame is the JPEG's, the raw its companion original
-/// (`SQLiteCatalog+Companions` says the same of the embedded catalog).
+/// run or two, and from one worker or two: the frame is the primary's (`[raw] pairs`), the other
+/// file its companion original (`SQLiteCatalog+Companions` says the same of the embedded catalog).
 extension PostgresCatalog {
     /// Two workers committing the raw and the JPEG of one frame at once would each miss the other:
     /// a transaction that may pair first takes a lock on the gallery and frame id, all of them
@@ -20,13 +20,14 @@ extension PostgresCatalog {
     }
 
     /// Commits a frame, pairing it with a partner already in the catalog. Returns the frames whose
-    /// renditions are no longer wanted: a raw that joins a JPEG's frame gives up its own.
-    static func commit(_ frame: CatalogFrame, in db: Statements) throws -> [CatalogFrame] {
+    /// renditions are no longer wanted: a file that joins its primary's frame gives up its own, and
+    /// a primary that comes second takes the frame's place.
+    static func commit(_ frame: CatalogFrame, pairs: PairPrimary, in db: Statements) throws -> [CatalogFrame] {
         guard let partner = try partner(of: frame, in: db) else {
             try insert(frame, in: db)
             return []
         }
-        if isRaw(frame.format) {
+        if !pairs.isPrimary(frame.format) {
             var source = frame.source
             source.state = .ingested
             source.reason = nil
@@ -37,15 +38,15 @@ extension PostgresCatalog {
             try markDirty([frame.gallery.id], in: db)
             return earlier + [frame]
         }
-        let raw = try frames(in: db, where: "source.id = $1", [.int(Int(partner.sourceId))])
+        let replaced = try frames(in: db, where: "source.id = $1", [.int(Int(partner.sourceId))])
         try db.execute("DELETE FROM frame WHERE source_id = $1", [.int(Int(partner.sourceId))])
         let id = try insert(frame, in: db)
         try addCompanion(partner.sourceId, format: partner.format, to: id, in: db)
-        return raw
+        return replaced
     }
 
     /// The frame this one pairs with: same gallery and id, one of the two a raw and the other a
-    /// JPEG, and the JPEG's frame without another raw already.
+    /// JPEG, and neither in a pair with a third file.
     private static func partner(of frame: CatalogFrame, in db: Statements) throws -> (sourceId: Int64, format: String)? {
         guard mayPair(frame.format) else { return nil }
         let path = SQLValue.bytes(frame.source.path.bytes)
@@ -57,12 +58,10 @@ extension PostgresCatalog {
         for row in candidates {
             let id = try row.int64("source_id"), format = try row.text("format")
             guard isRaw(format) != isRaw(frame.format), mayPair(format) else { continue }
-            // One raw per JPEG: the JPEG's frame may have no companion but this file.
-            let jpeg = isRaw(frame.format) ? id : own
-            let raw = isRaw(frame.format) ? own : id
             let others = try db.int("""
-                SELECT count(*) FROM companion WHERE frame_source_id = $1 AND source_id IS DISTINCT FROM $2::bigint
-                """, [.int(jpeg.map { Int($0) }), .int(raw.map { Int($0) })])
+                SELECT count(*) FROM companion WHERE frame_source_id IN ($1, $2::bigint)
+                AND source_id <> $1 AND source_id IS DISTINCT FROM $2::bigint
+                """, [.int(Int(id)), .int(own.map { Int($0) })])
             if others == 0 { return (id, format) }
         }
         return nil
@@ -93,9 +92,18 @@ extension PostgresCatalog {
             """, [.int(Int(sourceId)), .int(Int(frameSourceId)), .text(format)])
     }
 
-    static func isRaw(_ format: String) -> Bool { ImageProbe.Format(rawValue: format)?.isRaw ?? false }
+    static func isRaw(_ format: String) -> Bool { PairPrimary.isRaw(format) }
 
-    private static func mayPair(_ format: String) -> Bool { isRaw(format) || format == ImageProbe.Format.jpeg.rawValue }
+    private static func mayPair(_ format: String) -> Bool { PairPrimary.mayPair(format) }
+
+    public func companionsToPromote(pairs: PairPrimary) throws(CatalogError) -> [SourceRecord] {
+        try read { db in
+            try db.rows("""
+                SELECT \(Self.sourceColumns) FROM source WHERE id IN (SELECT source_id FROM companion WHERE \(pairs.promotedCompanions))
+                ORDER BY path
+                """).map(Self.sourceRecord)
+        }
+    }
 
     /// Before the frame or companion rows of some sources go: a companion's frame is marked dirty
     /// (the frame stays, without it); a frame's companions are forgotten, so that each is ingested

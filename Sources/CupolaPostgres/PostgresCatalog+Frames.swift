@@ -15,18 +15,18 @@ extension PostgresCatalog {
     }
 
     @discardableResult
-    public func apply(_ changes: [CatalogChange]) throws(CatalogError) -> [CatalogFrame] {
+    public func apply(_ changes: [CatalogChange], pairs: PairPrimary) throws(CatalogError) -> [CatalogFrame] {
         guard !changes.isEmpty else { return [] }
-        return try write { db in try Self.apply(changes, in: db) }
+        return try write { db in try Self.apply(changes, pairs: pairs, in: db) }
     }
 
     /// The changes within the caller's transaction; returns the frames that left the catalog.
-    static func apply(_ changes: [CatalogChange], in db: Statements) throws -> [CatalogFrame] {
+    static func apply(_ changes: [CatalogChange], pairs: PairPrimary, in db: Statements) throws -> [CatalogFrame] {
         try lockPairs(of: changes, in: db)
         var retired: [CatalogFrame] = []
         for change in changes {
             switch change {
-            case .commit(let frame): retired += try commit(frame, in: db)
+            case .commit(let frame): retired += try commit(frame, pairs: pairs, in: db)
             case .refresh(let source): _ = try upsert(source, in: db)
             case .outcome(let source):
                 retired += try frames(in: db, where: "source.path = $1", [.bytes(source.path.bytes)])

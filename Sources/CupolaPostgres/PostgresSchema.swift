@@ -14,6 +14,7 @@ enum PostgresSchema {
         ("v5: frames' page entries kept ready (SQLite v14)", pageEntries),
         ("v6: frames by id (SQLite v16)", ["CREATE INDEX frame_by_id ON frame(frame_id, gallery)"]),
         ("v7: frames left out of their gallery's pages (SQLite v17)", unlistedTail),
+        ("v8: companions by format (SQLite v18)", ["CREATE INDEX companion_by_format ON companion(format)"]),
     ]
 
     static var current: Int { migrations.count }

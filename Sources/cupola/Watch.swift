@@ -93,6 +93,8 @@ struct Watch: AsyncParsableCommand {
                     try pipeline.retrySuspects()
                     firstRound = false
                 }
+                // `[raw] pairs` may have changed (SIGHUP): the round's first scan reads such files again.
+                try pipeline.promoteCompanions(scanned: [source.path])
                 // Theme rules changed since the last round (SIGHUP) take effect now, not with the next frame.
                 try pipeline.publish()
                 try pipeline.noteStaleRenditions()

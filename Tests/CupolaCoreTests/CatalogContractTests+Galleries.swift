@@ -49,6 +49,28 @@ extension CatalogContractTests {
         #expect(try jpegFirst.catalog.frame(at: jpeg.source.path)?.companions.count == 1)
     }
 
+    @Test("with pairs = raw the raw is the frame and the JPEG its companion; companionsToPromote finds the pairs made the other way",
+          arguments: CatalogKind.available)
+    func rawPrimaryPairs(kind: CatalogKind) throws {
+        let jpeg = SyntheticCatalog.frame(1, second: 1), raw = Self.raw(1)
+        let library = try SyntheticCatalog(kind: kind)
+        try library.catalog.apply([.commit(jpeg), .commit(raw)])
+        try library.catalog.apply([.commit(SyntheticCatalog.frame(2, second: 2)), .commit(Self.raw(2))], pairs: .raw)
+        #expect(try library.catalog.frames(inGallery: "iss070").map(\.format) == ["jpeg", "nef"])
+        #expect(try library.catalog.frame(at: Self.raw(2).source.path)?.companions.map(\.format) == ["jpeg"])
+        #expect(try library.catalog.companionsToPromote(pairs: .raw).map(\.path) == [raw.source.path])
+        #expect(try library.catalog.companionsToPromote(pairs: .jpeg).map(\.path) == [SyntheticCatalog.frame(2, second: 2).source.path])
+
+        // The pipeline's promotion: the companion leaves its pair and comes back as the primary.
+        try library.catalog.apply([.remove(raw.source.path)])
+        let replaced = try library.catalog.apply([.commit(raw)], pairs: .raw)
+        #expect(replaced.map(\.source.path) == [jpeg.source.path], "the JPEG's frame gives way to the raw's")
+        #expect(try library.catalog.frame(at: raw.source.path)?.companions.map(\.path) == [jpeg.source.path])
+        #expect(try library.catalog.companionsToPromote(pairs: .raw).isEmpty)
+        #expect(try library.catalog.frames(inGallery: "iss070").map(\.format) == ["nef", "nef"])
+        #expect(try library.catalog.integrityProblem() == nil)
+    }
+
     @Test("a pair comes apart: without its raw the frame stays, marked changed; without its JPEG the raw is forgotten, to be ingested alone",
           arguments: CatalogKind.available)
     func pairsComeApart(kind: CatalogKind) throws {

@@ -27,9 +27,11 @@ struct OriginalPairTests {
         @discardableResult func writeRaw() -> URL { folder.write(raw, to: "in/\(OriginalPairTests.id).NEF") }
         @discardableResult func writeJPEG() -> URL { folder.write(jpeg, to: "in/\(OriginalPairTests.id).JPG") }
 
-        func ingest(originals: OriginalsPolicy = .keep) async throws -> RunSummary {
+        func ingest(originals: OriginalsPolicy = .keep, pairs: PairPrimary = .jpeg) async throws -> RunSummary {
             let session = try LibrarySession(library: library, settingsFile: nil, command: "ingest", creating: true)
-            var configuration = PipelineConfiguration(layout: session.layout, settings: Settings(), workers: 2)
+            var settings = Settings()
+            settings.pairPrimary = pairs
+            var configuration = PipelineConfiguration(layout: session.layout, settings: settings, workers: 2)
             configuration.originals = originals
             let pipeline = try Pipeline(configuration: configuration, catalog: session.catalog, command: "ingest")
             try await BatchIngest(sources: [try SourceFolder(input.path)]).run(pipeline)
@@ -46,21 +48,30 @@ struct OriginalPairTests {
         }
     }
 
-    /// The one frame a pair makes: the JPEG's, both originals listed with their bytes and hashes.
-    static func expectPaired(_ pair: Pair, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    /// One file of a pair as the manifest shows it (the fixtures' JPEG is smaller than the raw).
+    struct Original {
+        let format: String, suffix: String, width: Int, height: Int, data: Data
+    }
+
+    /// The one frame a pair makes: the primary's (the JPEG's unless `[raw] pairs = "raw"`), both
+    /// originals listed, the primary first, with their bytes and hashes.
+    static func expectPaired(_ pair: Pair, primary: PairPrimary = .jpeg, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let frames = try pair.frames()
         #expect(frames.count == 1, "\(frames)", sourceLocation: sourceLocation)
         guard let frame = frames.first else { return }
-        #expect(frame["format"] as? String == "jpeg", sourceLocation: sourceLocation)
-        #expect((frame["source"] as? String)?.hasSuffix(".JPG") == true, sourceLocation: sourceLocation)
-        #expect(frame["width"] as? Int == 480 && frame["height"] as? Int == 320, sourceLocation: sourceLocation)
+        let jpeg = Original(format: "jpeg", suffix: ".JPG", width: 480, height: 320, data: pair.jpeg)
+        let raw = Original(format: "dng", suffix: ".NEF", width: 600, height: 400, data: pair.raw)
+        let (first, second) = primary == .jpeg ? (jpeg, raw) : (raw, jpeg)
+        #expect(frame["format"] as? String == first.format, sourceLocation: sourceLocation)
+        #expect((frame["source"] as? String)?.hasSuffix(first.suffix) == true, sourceLocation: sourceLocation)
+        #expect(frame["width"] as? Int == first.width && frame["height"] as? Int == first.height, sourceLocation: sourceLocation)
         let originals = frame["originals"] as? [[String: Any]] ?? []
-        #expect(originals.map { $0["format"] as? String } == ["jpeg", "dng"], sourceLocation: sourceLocation)
-        #expect(originals.map { $0["bytes"] as? Int } == [pair.jpeg.count, pair.raw.count], sourceLocation: sourceLocation)
-        #expect(originals.map { $0["sha256"] as? String } == [Hashing.sha256(pair.jpeg), Hashing.sha256(pair.raw)],
+        #expect(originals.map { $0["format"] as? String } == [first.format, second.format], sourceLocation: sourceLocation)
+        #expect(originals.map { $0["bytes"] as? Int } == [first.data.count, second.data.count], sourceLocation: sourceLocation)
+        #expect(originals.map { $0["sha256"] as? String } == [Hashing.sha256(first.data), Hashing.sha256(second.data)],
                 sourceLocation: sourceLocation)
-        #expect((originals.last?["path"] as? String)?.hasSuffix("\(id).NEF") == true, sourceLocation: sourceLocation)
-        // The raw's own renditions were not kept: one file per rendition, the JPEG's.
+        #expect((originals.last?["path"] as? String)?.hasSuffix("\(id)\(second.suffix)") == true, sourceLocation: sourceLocation)
+        // The other file's own renditions were not kept: one file per rendition, the primary's.
         #expect(try pair.renditionFiles("large").count == 1, sourceLocation: sourceLocation)
         #expect(try SchemaCheck.problems(galleries: "\(pair.library)/galleries").status == 0, sourceLocation: sourceLocation)
     }

@@ -15,9 +15,10 @@ public protocol Catalog: Sendable {
     /// Marks sources as being decoded, before any C library touches them.
     func markProcessing(_ sources: [SourceRecord], isolated: Bool) throws(CatalogError)
     /// Applies changes in one transaction, marking their galleries dirty in it; returns the frames
-    /// that left the catalog (replaced or removed), whose renditions may have to go.
+    /// that left the catalog (replaced or removed), whose renditions may have to go. `pairs` says
+    /// which file of a raw + JPEG pair committed here is the frame.
     @discardableResult
-    func apply(_ changes: [CatalogChange]) throws(CatalogError) -> [CatalogFrame]
+    func apply(_ changes: [CatalogChange], pairs: PairPrimary) throws(CatalogError) -> [CatalogFrame]
 
     /// Galleries whose frames changed since their manifest was last written.
     func dirtyGalleries() throws(CatalogError) -> Set<String>
@@ -79,6 +80,9 @@ public protocol Catalog: Sendable {
     func integrityProblem() throws(CatalogError) -> String?
     /// Which of these frame ids name a frame with a companion original (a raw + JPEG pair).
     func pairedFrameIds(among ids: [String]) throws(CatalogError) -> Set<String>
+    /// Companion originals that `pairs` makes the primary of their pair: pairs made under the
+    /// other setting, in path order.
+    func companionsToPromote(pairs: PairPrimary) throws(CatalogError) -> [SourceRecord]
     /// Which file holds a rendition stem in a gallery, if any.
     func stemOwner(_ key: StemKey) throws(CatalogError) -> FilePathBytes?
 
@@ -111,12 +115,18 @@ public enum CatalogChange: Sendable {
     /// A file that moved: the frame of the source at `from` now belongs to `to.source.path`, with
     /// `to`'s identity, stem and rendition paths. Nothing is decoded.
     case move(from: FilePathBytes, to: CatalogFrame)
-    /// A raw kept beside its JPEG's frame (it has no frame of its own) that moved: its source row
+    /// A companion original kept beside its pair's frame (it has no frame of its own) that moved: its source row
     /// takes the new path, label and stat, and the frame lists it there. Nothing is decoded.
     case moveCompanion(from: FilePathBytes, to: SourceRecord)
 }
 
 extension Catalog {
+    /// Changes with the built-in pairing (a raw + JPEG pair is the JPEG's frame).
+    @discardableResult
+    public func apply(_ changes: [CatalogChange]) throws(CatalogError) -> [CatalogFrame] {
+        try apply(changes, pairs: .jpeg)
+    }
+
     /// Forgets sources; returns their frames so their renditions can be removed.
     public func remove(_ paths: [FilePathBytes]) throws(CatalogError) -> [CatalogFrame] {
         try apply(paths.map(CatalogChange.remove))

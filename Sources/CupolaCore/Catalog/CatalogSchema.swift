@@ -107,6 +107,11 @@ enum CatalogSchema {
         migrator.registerMigration("v17: frames left out of their gallery's pages") { db in
             try UnlistedTailMigration.apply(db)
         }
+        migrator.registerMigration("v18: companions by format") { db in
+            // Each writing run asks for pairs made under the other `[raw] pairs` setting: an index
+            // seek that finds none, not a read of every pair in the library.
+            try db.execute(sql: "CREATE INDEX companion_by_format ON companion(format)")
+        }
         return migrator
     }
 }

@@ -2,17 +2,19 @@ import Foundation
 import GRDB
 
 /// A camera raw and a JPEG with one frame id in one gallery are one frame, in either order and
-/// in one run or two: the frame is the JPEG's (the camera's own processing), the raw its
-/// companion original. Two JPEGs (or two raws) with one id stay two frames, named apart.
+/// in one run or two: the frame is the primary's (`[raw] pairs`: the JPEG, the camera's own
+/// processing, unless the settings say the raw), the other file its companion original. Two JPEGs
+/// (or two raws) with one id stay two frames, named apart.
 extension SQLiteCatalog {
     /// Commits a frame, pairing it with a partner already in the catalog. Returns the frames whose
-    /// renditions are no longer wanted: a raw that joins a JPEG's frame gives up its own.
-    static func commit(_ frame: CatalogFrame, in db: Database) throws -> [CatalogFrame] {
+    /// renditions are no longer wanted: a file that joins its primary's frame gives up its own, and
+    /// a primary that comes second takes the frame's place.
+    static func commit(_ frame: CatalogFrame, pairs: PairPrimary, in db: Database) throws -> [CatalogFrame] {
         guard let partner = try partner(of: frame, in: db) else {
             try insert(frame, in: db)
             return []
         }
-        if isRaw(frame.format) {
+        if !pairs.isPrimary(frame.format) {
             var source = frame.source
             source.state = .ingested
             source.reason = nil
@@ -23,18 +25,18 @@ extension SQLiteCatalog {
             try markDirty([frame.gallery.id], in: db)
             return earlier + [frame]
         }
-        let raw = try frames(in: db, filter: "source.id = ?", arguments: [partner.sourceId])
+        let replaced = try frames(in: db, filter: "source.id = ?", arguments: [partner.sourceId])
         try db.execute(sql: "DELETE FROM frame WHERE source_id = ?", arguments: [partner.sourceId])
         try insert(frame, in: db)
         let id = try Int64.fetchOne(db, sql: "SELECT id FROM source WHERE path = ?", arguments: [Data(frame.source.path.bytes)])!
         try addCompanion(partner.sourceId, format: partner.format, to: id, in: db)
-        return raw
+        return replaced
     }
 
     /// The frame this one pairs with: same gallery and id, one of the two a raw and the other a
-    /// JPEG, and the JPEG's frame without another raw already.
+    /// JPEG, and neither in a pair with a third file.
     private static func partner(of frame: CatalogFrame, in db: Database) throws -> (sourceId: Int64, format: String)? {
-        guard isRaw(frame.format) || frame.format == ImageProbe.Format.jpeg.rawValue else { return nil }
+        guard PairPrimary.mayPair(frame.format) else { return nil }
         let path = Data(frame.source.path.bytes)
         let own = try Int64.fetchOne(db, sql: "SELECT id FROM source WHERE path = ?", arguments: [path])
         let candidates = try Row.fetchAll(db, sql: """
@@ -43,11 +45,10 @@ extension SQLiteCatalog {
             """, arguments: [frame.gallery.id, frame.id, path])
         for row in candidates {
             let id: Int64 = row[0], format: String = row[1]
-            guard isRaw(format) != isRaw(frame.format), isRaw(format) || format == ImageProbe.Format.jpeg.rawValue else { continue }
-            // One raw per JPEG: the JPEG's frame may have no companion but this file.
-            let jpeg = isRaw(frame.format) ? id : own
-            let others = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM companion WHERE frame_source_id = ? AND source_id IS NOT ?",
-                                          arguments: [jpeg, isRaw(frame.format) ? own : id]) ?? 0
+            guard isRaw(format) != isRaw(frame.format), PairPrimary.mayPair(format) else { continue }
+            let others = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM companion WHERE frame_source_id IN (?1, ?2) AND source_id IS NOT ?1 AND source_id IS NOT ?2
+                """, arguments: [id, own]) ?? 0
             if others == 0 { return (id, format) }
         }
         return nil
@@ -76,7 +77,7 @@ extension SQLiteCatalog {
                        arguments: [sourceId, frameSourceId, format])
     }
 
-    static func isRaw(_ format: String) -> Bool { ImageProbe.Format(rawValue: format)?.isRaw ?? false }
+    static func isRaw(_ format: String) -> Bool { PairPrimary.isRaw(format) }
 
     /// Before a source's frame or companion row goes: a companion's frame is marked dirty (the
     /// frame stays, without it); a frame's companions are forgotten, so that each is ingested
@@ -114,6 +115,17 @@ extension SQLiteCatalog {
                 label: row[4], format: row[1], bytes: row[5], sha256: row[6]))
         }
         return result
+    }
+
+    public func companionsToPromote(pairs: PairPrimary) throws(CatalogError) -> [SourceRecord] {
+        try perform {
+            try queue.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT \(Self.sourceColumns) FROM source WHERE id IN (SELECT source_id FROM companion WHERE \(pairs.promotedCompanions))
+                    ORDER BY path
+                    """).map(Self.sourceRecord)
+            }
+        }
     }
 
     public func pairedFrameIds(among ids: [String]) throws(CatalogError) -> Set<String> {

@@ -11,14 +11,14 @@ extension SQLiteCatalog {
     }()
 
     @discardableResult
-    public func apply(_ changes: [CatalogChange]) throws(CatalogError) -> [CatalogFrame] {
+    public func apply(_ changes: [CatalogChange], pairs: PairPrimary) throws(CatalogError) -> [CatalogFrame] {
         guard !changes.isEmpty else { return [] }
         return try perform {
             try queue.write { db in
                 var retired: [CatalogFrame] = []
                 for change in changes {
                     switch change {
-                    case .commit(let frame): retired += try Self.commit(frame, in: db)
+                    case .commit(let frame): retired += try Self.commit(frame, pairs: pairs, in: db)
                     case .refresh(let source): _ = try Self.upsert(source, in: db)
                     case .outcome(let source):
                         retired += try Self.frames(in: db, filter: "source.path = ?", arguments: [Data(source.path.bytes)])

@@ -16,15 +16,22 @@ public protocol WorkClaims: Sendable {
     /// Extends the leases `worker` still holds by `lease` seconds; returns how many it holds.
     @discardableResult
     func renew(worker: String, lease: Double) throws(CatalogError) -> Int
-    /// Applies `changes` (the claim's result) and closes the claim in one transaction, but only if
-    /// `worker` still holds it. Returns the frames that left the catalog, or nil, with nothing
-    /// applied, when another worker took the claim over.
-    func finish(_ path: FilePathBytes, worker: String, changes: [CatalogChange]) throws(CatalogError) -> [CatalogFrame]?
+    /// Applies `changes` (the claim's result, pairing as `pairs` says) and closes the claim in one
+    /// transaction, but only if `worker` still holds it. Returns the frames that left the catalog,
+    /// or nil, with nothing applied, when another worker took the claim over.
+    func finish(_ path: FilePathBytes, worker: String, changes: [CatalogChange], pairs: PairPrimary) throws(CatalogError) -> [CatalogFrame]?
     /// Runs `body` (publishing manifests) while no other worker publishes and no change is
     /// committed: what it reads as changed is exactly what it marks published.
     func holdingPublication(_ body: () throws -> Void) throws
     /// Who holds what, for `cupola status`.
     func claimStatus() throws(CatalogError) -> ClaimStatus
+}
+
+extension WorkClaims {
+    /// `finish` with the built-in pairing, for results that pair nothing.
+    public func finish(_ path: FilePathBytes, worker: String, changes: [CatalogChange]) throws(CatalogError) -> [CatalogFrame]? {
+        try finish(path, worker: worker, changes: changes, pairs: .jpeg)
+    }
 }
 
 /// What one call to `WorkClaims.claim` handed out.

@@ -15,6 +15,8 @@ public struct BatchIngest {
             try pipeline.recoverInterruptedRun()
             try pipeline.retrySuspects()
         }
+        // Before the catalog's record of the folders is read, so that the scan finds them new.
+        try pipeline.promoteCompanions(scanned: sources.map(\.path))
         let scans = try await scanAll(pipeline)
         found?(scans.reduce(0) { $0 + $1.1.arrivals.count })
         let (stream, continuation) = AsyncStream<PipelineEvent>.makeStream()

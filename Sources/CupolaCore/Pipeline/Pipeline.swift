@@ -41,8 +41,8 @@ public final class Pipeline {
     var retiredOriginals: [FilePathBytes] = []
     /// Results not yet committed: written in batches, one transaction each.
     var pendingChanges: [CatalogChange] = []
-    /// Raw files this run committed that have not (yet) joined a JPEG's frame.
-    private var committedRaws: Set<FilePathBytes> = []
+    /// Files this run committed that have not (yet) joined their pair's frame as its companion.
+    var committedCompanions: Set<FilePathBytes> = []
     /// When the oldest change not yet in a manifest was committed (the watcher's debounce).
     var changedSince: Date?
 
@@ -54,6 +54,7 @@ public final class Pipeline {
         self.planner = try IngestPlanner(catalog: catalog)
         self.summary = RunSummary(command: command)
         summary.dryRun = configuration.dryRun
+        summary.pairPrimary = configuration.settings.pairPrimary
     }
 
     /// Start-up after a killed run: frames that killed the process twice are rejected (and leave
@@ -184,17 +185,6 @@ public final class Pipeline {
         }
     }
 
-    /// A raw this run committed that the catalog retired as a frame has joined its JPEG's frame
-    /// (whichever of the two came first): one frame, two files, counted once in the summary.
-    func notePairs(committed changes: [CatalogChange], retired: [CatalogFrame]) {
-        for case .commit(let frame) in changes where ImageProbe.Format(rawValue: frame.format)?.isRaw == true {
-            committedRaws.insert(frame.source.path)
-        }
-        for frame in retired where committedRaws.remove(frame.source.path) != nil {
-            summary.pairedOriginals += 1
-        }
-    }
-
     /// `--originals move`: a source goes only once its verified copy is committed.
     func removeMovedSources(_ changes: [CatalogChange]) {
         for case .commit(let frame) in changes where frame.source.original != nil {
@@ -211,7 +201,7 @@ public final class Pipeline {
         guard !pendingChanges.isEmpty else { return }
         let changes = pendingChanges
         pendingChanges = []
-        let retired = try clock.measure(.catalog) { () throws(CatalogError) in try catalog.apply(changes) }
+        let retired = try clock.measure(.catalog) { () throws(CatalogError) in try catalog.apply(changes, pairs: configuration.settings.pairPrimary) }
         processor.twins.committed()
         if configuration.originals == .move { removeMovedSources(changes) }
         notePairs(committed: changes, retired: retired)

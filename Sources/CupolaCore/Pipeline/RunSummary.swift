@@ -37,9 +37,14 @@ public struct RunSummary: Codable, Sendable {
     public var dryRun = false
     /// Files ingested, each a frame but for `pairedOriginals`.
     public var ingested = 0
-    /// Raw files ingested that joined the frame of the JPEG with their frame id (in this run or an
-    /// earlier one): one frame with two originals, not a frame of their own.
+    /// Files ingested that joined the frame of their raw + JPEG pair as its companion (the raws,
+    /// or with `pairPrimary` raw the JPEGs; in this run or an earlier one): one frame with two
+    /// originals, not a frame of their own.
     public var pairedOriginals = 0
+    /// `[raw] pairs`: which file of a pair is the frame.
+    public var pairPrimary: PairPrimary = .jpeg
+    /// Companions that a changed `[raw] pairs` made their pair's frame (read again in this run).
+    public var promotedCompanions = 0
     public var unchanged = 0
     /// Files whose stat changed but whose bytes did not.
     public var refreshed = 0
@@ -117,7 +122,11 @@ public struct RunSummary: Codable, Sendable {
         }
         var parts = ["\(Wording.count(ingested - pairedOriginals, "frame")) in \(Wording.count(galleries.count, "gallery", "galleries"))"]
         if pairedOriginals > 0 {
-            parts.append(Wording.count(pairedOriginals, "raw file") + (pairedOriginals == 1 ? " kept beside its JPEG" : " kept beside their JPEGs"))
+            let wording = pairPrimary.companionWording
+            parts.append("\(pairedOriginals) \(pairedOriginals == 1 ? wording.one : wording.many)")
+        }
+        if promotedCompanions > 0 {
+            parts.append("\(Wording.count(promotedCompanions, "pair")) now made from \(pairPrimary == .raw ? "the raw" : "the JPEG") ([raw] pairs changed)")
         }
         if rejected > 0 { parts.append("\(rejected) rejected") }
         parts.append("\(failed) failed")

@@ -95,7 +95,7 @@ extension Pipeline {
             return
         }
         let retired = try clock.measure(.catalog) { () throws(CatalogError) in
-            try shared.claims.finish(result.path, worker: shared.worker, changes: [change])
+            try shared.claims.finish(result.path, worker: shared.worker, changes: [change], pairs: configuration.settings.pairPrimary)
         }
         guard let retired else {
             summary.lateResults = (summary.lateResults ?? 0) + 1

@@ -61,6 +61,8 @@ public struct Settings: Hashable, Sendable {
     public var rawPreference: RawPreference = .automatic {
         didSet { renditions = renditions.map { $0.preferring(rawPreference) } }
     }
+    /// `[raw] pairs`: which original of a raw + JPEG pair is the frame.
+    public var pairPrimary: PairPrimary = .jpeg
 
     /// `[[theme]]` galleries, in the order the settings give them.
     public var themes: [ThemeRule] = []

@@ -17,7 +17,7 @@ public struct SettingsError: Error, CustomStringConvertible, Sendable {
 public enum SettingsFile {
     static let topKeys: Set = ["timezone", "jobs", "limits", "rendition", "raw", "theme", "site", "catalog"]
     static let siteKeys: Set = ["enabled", "base_url"]
-    static let rawKeys: Set = ["prefer"]
+    static let rawKeys: Set = ["prefer", "pairs"]
     static let limitKeys: Set = ["max_megapixels", "frame_timeout_seconds"]
     static let renditionKeys: Set = ["name", "size", "format", "quality"]
 
@@ -76,6 +76,13 @@ public enum SettingsFile {
                     throw reader.error("prefer must be \"preview\", \"decode\" or \"auto\", not \"\(text)\"", key: "prefer")
                 }
                 settings.rawPreference = preference
+            }
+            if let value = raw["pairs"] {
+                let text = try reader.string(value, key: "pairs")
+                guard let primary = PairPrimary(rawValue: text) else {
+                    throw reader.error("pairs must be \"jpeg\" or \"raw\", not \"\(text)\"", key: "pairs")
+                }
+                settings.pairPrimary = primary
             }
         }
         if let value = table["theme"] {
