@@ -24,10 +24,17 @@ extension PostgresCatalog {
     /// a primary that comes second takes the frame's place.
     static func commit(_ frame: CatalogFrame, pairs: PairPrimary, in db: Statements) throws -> [CatalogFrame] {
         guard let partner = try partner(of: frame, in: db) else {
-            try insert(frame, in: db)
+            guard frame.renditions.isEmpty else {
+                try insert(frame, in: db)
+                return []
+            }
+            var source = frame.source
+            source.state = .failed
+            source.reason = PostgresCatalog.unpairedReason
+            _ = try upsert(source, in: db)
             return []
         }
-        if !pairs.isPrimary(frame.format) {
+        if !pairs.isPrimary(frame.format) || frame.renditions.isEmpty {
             var source = frame.source
             source.state = .ingested
             source.reason = nil
@@ -95,6 +102,11 @@ extension PostgresCatalog {
     static func isRaw(_ format: String) -> Bool { PairPrimary.isRaw(format) }
 
     private static func mayPair(_ format: String) -> Bool { PairPrimary.mayPair(format) }
+
+    public func joinsPair(_ frame: CatalogFrame, pairs: PairPrimary) throws(CatalogError) -> Bool {
+        guard Self.mayPair(frame.format), !pairs.isPrimary(frame.format) else { return false }
+        return try read { db in try Self.partner(of: frame, in: db) != nil }
+    }
 
     public func companionsToPromote(pairs: PairPrimary) throws(CatalogError) -> [SourceRecord] {
         try read { db in

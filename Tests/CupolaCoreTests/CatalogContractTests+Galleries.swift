@@ -71,6 +71,31 @@ extension CatalogContractTests {
         #expect(try library.catalog.integrityProblem() == nil)
     }
 
+    @Test("a file read only to join its pair's frame joins it; if the frame went meanwhile it is recorded failed, not made a frame",
+          arguments: CatalogKind.available)
+    func joiningWithoutRenditions(kind: CatalogKind) throws {
+        let library = try SyntheticCatalog(kind: kind)
+        let jpeg = SyntheticCatalog.frame(1, second: 1)
+        var raw = Self.raw(1)
+        raw.renditions = []
+        #expect(try !library.catalog.joinsPair(raw, pairs: .jpeg), "no frame to join yet")
+        try library.catalog.apply([.commit(jpeg)])
+        #expect(try library.catalog.joinsPair(raw, pairs: .jpeg))
+        #expect(try !library.catalog.joinsPair(raw, pairs: .raw), "under pairs = raw the raw is the frame")
+        #expect(try !library.catalog.joinsPair(jpeg, pairs: .jpeg))
+        let joined = try library.catalog.apply([.commit(raw)])
+        #expect(joined.map(\.source.path) == [raw.source.path])
+        #expect(try library.catalog.frame(at: jpeg.source.path)?.companions.map(\.path) == [raw.source.path])
+
+        let late = try SyntheticCatalog("late", kind: kind)
+        try late.catalog.apply([.commit(jpeg)])
+        try late.catalog.apply([.remove(jpeg.source.path)])
+        #expect(try late.catalog.apply([.commit(raw)]).isEmpty)
+        #expect(try late.catalog.frame(at: raw.source.path) == nil, "no frame without renditions")
+        let source = try late.catalog.source(at: raw.source.path)
+        #expect(source?.state == .failed && source?.reason == SQLiteCatalog.unpairedReason, "\(String(describing: source))")
+    }
+
     @Test("a pair comes apart: without its raw the frame stays, marked changed; without its JPEG the raw is forgotten, to be ingested alone",
           arguments: CatalogKind.available)
     func pairsComeApart(kind: CatalogKind) throws {

@@ -27,13 +27,14 @@ struct OriginalPairTests {
         @discardableResult func writeRaw() -> URL { folder.write(raw, to: "in/\(OriginalPairTests.id).NEF") }
         @discardableResult func writeJPEG() -> URL { folder.write(jpeg, to: "in/\(OriginalPairTests.id).JPG") }
 
-        func ingest(originals: OriginalsPolicy = .keep, pairs: PairPrimary = .jpeg) async throws -> RunSummary {
+        /// `clock` counts the run's decodes.
+        func ingest(originals: OriginalsPolicy = .keep, pairs: PairPrimary = .jpeg, clock: StageClock = StageClock()) async throws -> RunSummary {
             let session = try LibrarySession(library: library, settingsFile: nil, command: "ingest", creating: true)
             var settings = Settings()
             settings.pairPrimary = pairs
             var configuration = PipelineConfiguration(layout: session.layout, settings: settings, workers: 2)
             configuration.originals = originals
-            let pipeline = try Pipeline(configuration: configuration, catalog: session.catalog, command: "ingest")
+            let pipeline = try Pipeline(configuration: configuration, catalog: session.catalog, command: "ingest", clock: clock)
             try await BatchIngest(sources: [try SourceFolder(input.path)]).run(pipeline)
             return pipeline.summary
         }
@@ -81,8 +82,11 @@ struct OriginalPairTests {
         let pair = try Pair()
         pair.writeRaw()
         pair.writeJPEG()
-        let summary = try await pair.ingest()
+        let clock = StageClock()
+        let summary = try await pair.ingest(clock: clock)
         #expect(summary.ingested == 2 && summary.rejected == 0, "\(summary.problems)")
+        // The JPEG's name sorts first: the raw waited for its frame and joined it undecoded.
+        #expect(clock.count(.decode) == 1, "decodes: \(clock.count(.decode))")
         #expect(summary.sharedIds.isEmpty, "\(summary.sharedIds)")
         // Two files, one frame: the summary counts the raw beside its JPEG, not as a frame.
         #expect(summary.pairedOriginals == 1)
@@ -96,8 +100,10 @@ struct OriginalPairTests {
         jpegFirst.writeJPEG()
         _ = try await jpegFirst.ingest()
         jpegFirst.writeRaw()
-        let second = try await jpegFirst.ingest()
+        let clock = StageClock()
+        let second = try await jpegFirst.ingest(clock: clock)
         #expect(second.ingested == 1 && second.sharedIds.isEmpty, "\(second.problems) \(second.sharedIds)")
+        #expect(clock.count(.decode) == 0, "the raw joins the JPEG's frame in the catalog without a decode")
         #expect(second.pairedOriginals == 1, "the raw joined a frame made earlier: no new frame")
         try Self.expectPaired(jpegFirst)
 

@@ -23,8 +23,11 @@ struct PairPrimaryTests {
             if rawFirst { pair.writeRaw() } else { pair.writeJPEG() }
             _ = try await pair.ingest(pairs: .raw)
             if rawFirst { pair.writeJPEG() } else { pair.writeRaw() }
-            let later = try await pair.ingest(pairs: .raw)
+            let clock = StageClock()
+            let later = try await pair.ingest(pairs: .raw, clock: clock)
             #expect(later.ingested == 1 && later.sharedIds.isEmpty, "\(later.problems) \(later.sharedIds)")
+            // The JPEG joins the raw's frame in the catalog without a decode; the raw is decoded.
+            #expect(clock.count(.decode) == (rawFirst ? 0 : 1), "raw first: \(rawFirst)")
             #expect(later.pairedOriginals == (rawFirst ? 1 : 0), "raw first: \(rawFirst)")
             try OriginalPairTests.expectPaired(pair, primary: .raw)
         }
@@ -40,7 +43,7 @@ struct PairPrimaryTests {
 
         let toRaw = try await pair.ingest(pairs: .raw)
         #expect(toRaw.promotedCompanions == 1 && toRaw.ingested == 1 && toRaw.unchanged == 1, "\(toRaw)")
-        #expect(toRaw.line.contains("1 pair now made from the raw ([raw] pairs changed)"), "\(toRaw.line)")
+        #expect(toRaw.line.contains("1 pair turned round ([raw] pairs changed)"), "\(toRaw.line)")
         try OriginalPairTests.expectPaired(pair, primary: .raw)
         let settled = try await pair.ingest(pairs: .raw)
         #expect(settled.promotedCompanions == 0 && settled.ingested == 0 && settled.unchanged == 2, "\(settled)")
@@ -67,6 +70,24 @@ struct PairPrimaryTests {
         try await BatchIngest(sources: [try SourceFolder(other.path)]).run(pipeline)
         #expect(pipeline.summary.promotedCompanions == 1 && pipeline.summary.ingested == 1, "\(pipeline.summary)")
         try OriginalPairTests.expectPaired(pair, primary: .raw)
+    }
+
+    @Test("regenerate turns pairs round after pairs changed; its dry run counts them and changes nothing")
+    func regenerateTurnsPairs() async throws {
+        let pair = try Pair()
+        pair.writeRaw()
+        pair.writeJPEG()
+        _ = try await pair.ingest()
+        try "[raw]\npairs = \"raw\"\n".write(toFile: "\(pair.library)/cupola.toml", atomically: true, encoding: .utf8)
+        let dry = try CLI.run(["regenerate", "--library", pair.library, "--dry-run"])
+        #expect(dry.status == 0 && dry.stderr.contains("1 pair to turn round ([raw] pairs changed)"), "\(dry.stderr)")
+        try OriginalPairTests.expectPaired(pair)
+
+        let run = try CLI.run(["regenerate", "--library", pair.library])
+        #expect(run.status == 0 && run.stderr.contains("1 pair turned round ([raw] pairs changed)"), "\(run.stderr)")
+        try OriginalPairTests.expectPaired(pair, primary: .raw)
+        let again = try CLI.run(["regenerate", "--library", pair.library])
+        #expect(!again.stderr.contains("turned round"), "\(again.stderr)")
     }
 
     @Test("[raw] pairs is read and validated")

@@ -80,6 +80,9 @@ public protocol Catalog: Sendable {
     func integrityProblem() throws(CatalogError) -> String?
     /// Which of these frame ids name a frame with a companion original (a raw + JPEG pair).
     func pairedFrameIds(among ids: [String]) throws(CatalogError) -> Set<String>
+    /// Whether committing `frame` would join it to a pair's frame already in the catalog, as its
+    /// companion under `pairs`: then its renditions would only be removed.
+    func joinsPair(_ frame: CatalogFrame, pairs: PairPrimary) throws(CatalogError) -> Bool
     /// Companion originals that `pairs` makes the primary of their pair: pairs made under the
     /// other setting, in path order.
     func companionsToPromote(pairs: PairPrimary) throws(CatalogError) -> [SourceRecord]
@@ -104,7 +107,10 @@ public typealias CatalogConnector = @Sendable (_ url: String, _ readOnly: Bool) 
 /// One change to the catalog, applied in batches by `Catalog.apply`.
 public enum CatalogChange: Sendable {
     /// An ingested frame and its renditions. A camera raw and a JPEG with one frame id in one
-    /// gallery become one frame (the JPEG's), the raw its companion original, in either order.
+    /// gallery become one frame (the primary's, `PairPrimary`), the other its companion original,
+    /// in either order. A frame without renditions is a file read only to join its pair's frame
+    /// (the worker found that frame in the catalog): it joins it, or, when the frame went in the
+    /// meantime, its source is recorded failed (`Catalog.unpairedReason`), to be read again.
     case commit(CatalogFrame)
     /// A rejected or failed source with its reason; any frame it had is removed.
     case outcome(SourceRecord)
@@ -121,6 +127,9 @@ public enum CatalogChange: Sendable {
 }
 
 extension Catalog {
+    /// Why a file read to join its pair's frame was recorded failed instead.
+    public static var unpairedReason: String { "its pair's frame went before it could join it; read again" }
+
     /// Changes with the built-in pairing (a raw + JPEG pair is the JPEG's frame).
     @discardableResult
     public func apply(_ changes: [CatalogChange]) throws(CatalogError) -> [CatalogFrame] {

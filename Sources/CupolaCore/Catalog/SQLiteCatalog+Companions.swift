@@ -11,10 +11,17 @@ extension SQLiteCatalog {
     /// a primary that comes second takes the frame's place.
     static func commit(_ frame: CatalogFrame, pairs: PairPrimary, in db: Database) throws -> [CatalogFrame] {
         guard let partner = try partner(of: frame, in: db) else {
-            try insert(frame, in: db)
+            guard frame.renditions.isEmpty else {
+                try insert(frame, in: db)
+                return []
+            }
+            var source = frame.source
+            source.state = .failed
+            source.reason = SQLiteCatalog.unpairedReason
+            _ = try upsert(source, in: db)
             return []
         }
-        if !pairs.isPrimary(frame.format) {
+        if !pairs.isPrimary(frame.format) || frame.renditions.isEmpty {
             var source = frame.source
             source.state = .ingested
             source.reason = nil
@@ -115,6 +122,11 @@ extension SQLiteCatalog {
                 label: row[4], format: row[1], bytes: row[5], sha256: row[6]))
         }
         return result
+    }
+
+    public func joinsPair(_ frame: CatalogFrame, pairs: PairPrimary) throws(CatalogError) -> Bool {
+        guard PairPrimary.mayPair(frame.format), !pairs.isPrimary(frame.format) else { return false }
+        return try perform { try queue.read { db in try Self.partner(of: frame, in: db) != nil } }
     }
 
     public func companionsToPromote(pairs: PairPrimary) throws(CatalogError) -> [SourceRecord] {

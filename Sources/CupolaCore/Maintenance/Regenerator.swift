@@ -47,22 +47,28 @@ public final class Regenerator {
         public static let rebuildingListLimit = 1000
         public var obsolete: [String] = []
         public var pruned = 0
+        /// Raw + JPEG pairs made under the other `[raw] pairs` setting, turned round (dry run: to turn).
+        public var pairsTurned = 0
         public var galleries: [String] = []
         public var problems: [RunSummary.Problem] = []
         public var elapsedSeconds = 0.0
 
         public var exitCode: Int32 { problems.isEmpty ? 0 : 1 }
-        public var isQuiet: Bool { renditionsRebuilt == 0 && renditionsStale == 0 && pruned == 0 && problems.isEmpty && obsolete.isEmpty }
+        public var isQuiet: Bool {
+            renditionsRebuilt == 0 && renditionsStale == 0 && pruned == 0 && pairsTurned == 0 && problems.isEmpty && obsolete.isEmpty
+        }
 
         public var line: String {
             if dryRun {
                 return "dry run: \(Wording.count(renditionsStale, "rendition")) of \(Wording.count(framesRebuilt, "frame")) to rebuild, \(obsolete.count) obsolete"
+                    + (pairsTurned > 0 ? ", \(Wording.count(pairsTurned, "pair")) to turn round ([raw] pairs changed)" : "")
             }
             var parts = ["\(Wording.count(renditionsRebuilt, "rendition")) of \(Wording.count(framesRebuilt, "frame")) rebuilt in "
                          + Wording.count(galleries.count, "gallery", "galleries")
                          + (framesDerived > 0 ? " (\(framesDerived) from larger renditions)" : ""),
                          "\(problems.count) failed"]
             if pruned > 0 { parts.append("\(pruned) obsolete removed") }
+            if pairsTurned > 0 { parts.append("\(Wording.count(pairsTurned, "pair")) turned round ([raw] pairs changed)") }
             if !obsolete.isEmpty { parts.append("\(obsolete.count) obsolete kept (use --prune)") }
             return parts.joined(separator: ", ") + String(format: ", %.1f s", elapsedSeconds)
         }
@@ -126,6 +132,7 @@ public final class Regenerator {
         let source = options.force && options.source == .automatic ? Source.originals : options.source
         let total = try selectedGalleries(options).reduce(0) { $0 + $1.frameCount }
         var progress = Progress(total: total)
+        try await turnPairs(&summary, dryRun: options.dryRun)
         try await forEachPlanBatch(options) { plans, examined in
             summary.obsolete += plans.flatMap { plan in plan.obsolete.map { "\(plan.frame.gallery.id)/\($0.path)" } }
             if options.dryRun {

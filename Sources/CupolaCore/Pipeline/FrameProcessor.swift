@@ -11,9 +11,11 @@ public struct FrameProcessor: Sendable {
     let renderer = RenditionRenderer()
     let clock: StageClock
     let twins: ContentTwins
+    let catalog: any Catalog
 
     init(configuration: PipelineConfiguration, clock: StageClock, catalog: any Catalog) {
         self.configuration = configuration
+        self.catalog = catalog
         self.twins = ContentTwins(catalog: catalog)
         self.reader = MetadataReader(clock: CaptureClock(zone: configuration.settings.zone))
         self.clock = clock
@@ -51,7 +53,7 @@ public struct FrameProcessor: Sendable {
                 return .linked(frame, replacing: job.known, sameContentAs: twin.source.label)
             }
             let frame = try render(job, data: contents.data, source: source)
-            twins.rendered(frame)
+            if !frame.renditions.isEmpty { twins.rendered(frame) }
             return .ingested(frame, replacing: job.known)
         } catch let error as ImagingError {
             source.state = .rejected
@@ -68,11 +70,13 @@ public struct FrameProcessor: Sendable {
         }
     }
 
+    /// Probes, reads metadata and renders; a file that joins its pair's frame in the catalog as its
+    /// companion is not rendered, and its frame comes back without renditions (`CatalogChange.commit`).
     private func render(_ job: FrameJob, data: Data, source: SourceRecord) throws -> CatalogFrame {
         let settings = configuration.settings
         CrashDrill.crashIfAsked(for: job.arrival.path)
         // Probe, metadata and decode all work on the one copy of the file read above.
-        let (probe, metadata, rendered, size) = try data.withBytes { (buffer) throws(ImagingError) in
+        let (unrendered, rendered) = try data.withBytes { (buffer) throws(ImagingError) -> (CatalogFrame, [RenderedRendition]?) in
             let image = try clock.measure(.probe) { () throws(ImagingError) in
                 try OpenedImage(buffer, maxMegapixels: settings.maxMegapixels)
             }
@@ -81,20 +85,27 @@ public struct FrameProcessor: Sendable {
                 if image.probe.format == .jpeg { DescriptiveMetadata(jpeg: UnsafeRawBufferPointer(buffer)).apply(to: &metadata) }
                 return metadata
             }
-            let rendered = try renderer.render(image, orientation: metadata.orientation, specs: settings.renditions, timeLimit: settings.frameTimeoutSeconds, clock: clock)
-            return (image.probe, metadata, rendered, image.displaySize(exifOrientation: metadata.orientation))
+            let size = image.displaySize(exifOrientation: metadata.orientation)
+            let frame = CatalogFrame(source: source, gallery: job.gallery, name: job.name, id: job.id, stem: job.stem,
+                                     format: image.probe.format.rawValue, width: size.width, height: size.height,
+                                     metadata: metadata, renditions: [])
+            // A catalog that cannot answer costs only the decode the question would have saved.
+            let joins = clock.measure(.catalog) { () -> Bool in (try? catalog.joinsPair(frame, pairs: settings.pairPrimary)) ?? false }
+            if joins { return (frame, nil) }
+            return (frame, try renderer.render(image, orientation: metadata.orientation, specs: settings.renditions,
+                                               timeLimit: settings.frameTimeoutSeconds, clock: clock))
         }
-        let renditions = try clock.measure(.write) {
-            try RenditionWriter.write(rendered, gallery: job.gallery.id, stem: job.stem, layout: configuration.layout)
-                .withDigests(of: rendered)
+        var frame = unrendered
+        if let rendered {
+            frame.renditions = try clock.measure(.write) {
+                try RenditionWriter.write(rendered, gallery: job.gallery.id, stem: job.stem, layout: configuration.layout)
+                    .withDigests(of: rendered)
+            }
         }
-        var source = source
         if configuration.originals != .keep {
-            source.original = try clock.measure(.write) { try keepCopy(of: data, job: job, sha256: source.sha256) }
+            frame.source.original = try clock.measure(.write) { try keepCopy(of: data, job: job, sha256: source.sha256) }
         }
-        return CatalogFrame(source: source, gallery: job.gallery, name: job.name, id: job.id, stem: job.stem,
-                            format: probe.format.rawValue, width: size.width, height: size.height,
-                            metadata: metadata, renditions: renditions)
+        return frame
     }
 
     /// A frame from a twin's renditions: linked, not decoded. The original is still copied.

@@ -39,6 +39,7 @@ extension Pipeline {
         let processor = self.processor
         var queue = JobQueue()
         var inFlight: Set<FilePathBytes> = []
+        var pairWait = PairWait()
         /// Files offered again while queued or in flight: looked at again once they are done.
         var offeredAgain: [FilePathBytes: Arrival] = [:]
         var sourceEnded = false
@@ -59,7 +60,7 @@ extension Pipeline {
                 switch item {
                 case .event(.arrival(let arrival)):
                     offered += 1
-                    if inFlight.contains(arrival.path) || queue.contains(arrival.path) {
+                    if inFlight.contains(arrival.path) || queue.contains(arrival.path) || pairWait.contains(arrival.path) {
                         offeredAgain[arrival.path] = arrival
                         advance()
                     } else {
@@ -84,6 +85,7 @@ extension Pipeline {
                     try removeGone(in: source, path)
                 case .event(.stop):
                     queue.removeAll()
+                    pairWait.dropWaiting()
                 case .sourceEnded:
                     sourceEnded = true
                 case .poll:
@@ -95,7 +97,9 @@ extension Pipeline {
                         try finishClaim(result, shared)
                     } else {
                         record(result)
-                        if pendingCount >= Self.commitBatch || inFlight.isEmpty { try commitPending() }
+                        let next = pairWait.finished(result.path)
+                        if pendingCount >= Self.commitBatch || inFlight.isEmpty || next != nil { try commitPending() }
+                        if let next, summary.stoppedEarly == nil { start(next) }
                     }
                     if let again = offeredAgain.removeValue(forKey: result.path) {
                         offered += 1
@@ -104,14 +108,17 @@ extension Pipeline {
                 }
                 while let released = releasedCompanions.popLast() {
                     offered += 1
-                    if inFlight.contains(released.path) || queue.contains(released.path) {
+                    if inFlight.contains(released.path) || queue.contains(released.path) || pairWait.contains(released.path) {
                         offeredAgain[released.path] = released
                         advance()
                     } else {
                         try plan(released, into: &queue)
                     }
                 }
-                if summary.stoppedEarly != nil { queue.removeAll() }
+                if summary.stoppedEarly != nil {
+                    queue.removeAll()
+                    pairWait.dropWaiting()
+                }
                 let room = configuration.workers - inFlight.count
                 if let shared, summary.stoppedEarly == nil {
                     if !queue.isEmpty { try offer(queue.take(Int(Int32.max)), through: shared, planned: &planned) }
@@ -160,9 +167,9 @@ extension Pipeline {
                         queue.mark(ahead.map(\.arrival.path))
                     }
                     queue.unmark(jobs.map(\.arrival.path))
-                    for job in jobs { start(job) }
+                    for job in jobs where pairWait.admit(job) { start(job) }
                 }
-                if sourceEnded && inFlight.isEmpty && queue.isEmpty && (sharedDone || summary.stoppedEarly != nil) { break }
+                if sourceEnded && inFlight.isEmpty && queue.isEmpty && pairWait.isEmpty && (sharedDone || summary.stoppedEarly != nil) { break }
             }
             try commitPending()
         }

@@ -185,9 +185,11 @@ public final class Pipeline {
         }
     }
 
-    /// `--originals move`: a source goes only once its verified copy is committed.
-    func removeMovedSources(_ changes: [CatalogChange]) {
-        for case .commit(let frame) in changes where frame.source.original != nil {
+    /// `--originals move`: a source goes only once its verified copy is committed (not one that
+    /// is to be read again because it could not join its pair's frame).
+    func removeMovedSources(_ changes: [CatalogChange], retired: [CatalogFrame]) {
+        let unpaired = Set(unpaired(changes, retired: retired).map(\.source.path))
+        for case .commit(let frame) in changes where frame.source.original != nil && !unpaired.contains(frame.source.path) {
             AtomicFile.remove(frame.source.path)
         }
     }
@@ -203,7 +205,7 @@ public final class Pipeline {
         pendingChanges = []
         let retired = try clock.measure(.catalog) { () throws(CatalogError) in try catalog.apply(changes, pairs: configuration.settings.pairPrimary) }
         processor.twins.committed()
-        if configuration.originals == .move { removeMovedSources(changes) }
+        if configuration.originals == .move { removeMovedSources(changes, retired: retired) }
         notePairs(committed: changes, retired: retired)
         for frame in retired { retire(frame) }
         let vanished = Set(changes.compactMap { change -> FilePathBytes? in

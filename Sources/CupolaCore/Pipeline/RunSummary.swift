@@ -126,7 +126,7 @@ public struct RunSummary: Codable, Sendable {
             parts.append("\(pairedOriginals) \(pairedOriginals == 1 ? wording.one : wording.many)")
         }
         if promotedCompanions > 0 {
-            parts.append("\(Wording.count(promotedCompanions, "pair")) now made from \(pairPrimary == .raw ? "the raw" : "the JPEG") ([raw] pairs changed)")
+            parts.append("\(Wording.count(promotedCompanions, "pair")) turned round ([raw] pairs changed)")
         }
         if rejected > 0 { parts.append("\(rejected) rejected") }
         parts.append("\(failed) failed")

@@ -105,7 +105,7 @@ extension Pipeline {
         record(result)
         pendingChanges.removeSubrange(before...)
         processor.twins.committed()
-        if configuration.originals == .move { removeMovedSources([change]) }
+        if configuration.originals == .move { removeMovedSources([change], retired: retired) }
         notePairs(committed: [change], retired: retired)
         for frame in retired { retire(frame) }
     }
