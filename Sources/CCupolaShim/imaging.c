@@ -3,6 +3,7 @@
 #include <malloc.h>
 #include <math.h>
 #include <string.h>
+#include <vips/vector.h>
 
 /* Sets up one operation class and keeps it: see cupola_vips_start. */
 static void *cupola_vips_class_ref(GType type, void *unused) {
@@ -26,6 +27,13 @@ int cupola_vips_start(const char *argv0, int concurrency) {
     // and their high-water marks add up in RSS.
     mallopt(M_ARENA_MAX, 2);
     vips_cache_set_max(0);
+    // No liborc vector code. liborc 0.4.33 (Debian bookworm) keeps its compiled programs' memory
+    // in a list that two threads compiling or freeing programs at once corrupt: the test suite's
+    // rare deaths ("Known defect" in docs/DESIGN-NOTES.md) crashed twice at the same instruction,
+    // a list update in the code after orc_code_allocate_codemem, and once as "double free or
+    // corruption". libvips compiles a program per resize and frees it with the image, on whichever
+    // worker drops it last. The plain C loops cost about a tenth of a full-size frame's time.
+    vips_vector_set_enabled(FALSE);
     vips_concurrency_set(concurrency);
     return 0;
 }

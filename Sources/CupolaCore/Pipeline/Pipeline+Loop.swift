@@ -28,8 +28,11 @@ extension Pipeline {
     /// decides what to read, at most `workers` frames are processed at once, results come back
     /// here to be committed in batches. The same loop serves a batch scan and the watcher.
     public func run(_ events: AsyncStream<PipelineEvent>) async throws {
-        /// `poll`: shared work, nothing to do here but other workers still hold claims.
-        enum Item: Sendable { case event(PipelineEvent), sourceEnded, result(FrameResult), poll }
+        /// `poll`: shared work, nothing to do here but other workers still hold claims. A result
+        /// (750 bytes inline) is boxed: the forwarder below moves a whole scan's arrivals into
+        /// this stream ahead of the loop, and 100,000 items of a result's size were 75 MB.
+        enum Item: Sendable { case event(PipelineEvent), sourceEnded, poll
+                              indirect case result(FrameResult) }
         let (items, sink) = AsyncStream<Item>.makeStream()
         let forwarder = Task {
             for await event in events { sink.yield(.event(event)) }
