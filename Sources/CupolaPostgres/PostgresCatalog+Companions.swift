@@ -11,7 +11,7 @@ extension PostgresCatalog {
     /// in one order so that two transactions never wait on each other.
     static func lockPairs(of changes: [CatalogChange], in db: Statements) throws {
         let keys = Set(changes.compactMap { change -> String? in
-            guard case .commit(let frame) = change, mayPair(frame.format) else { return nil }
+            guard case .commit(let frame) = change, PairPrimary.mayPair(frame.format) else { return nil }
             return "cupola pair \(frame.gallery.id) \(frame.id)"
         })
         for key in keys.sorted() {
@@ -24,14 +24,7 @@ extension PostgresCatalog {
     /// a primary that comes second takes the frame's place.
     static func commit(_ frame: CatalogFrame, pairs: PairPrimary, in db: Statements) throws -> [CatalogFrame] {
         guard let partner = try partner(of: frame, in: db) else {
-            guard frame.renditions.isEmpty else {
-                try insert(frame, in: db)
-                return []
-            }
-            var source = frame.source
-            source.state = .failed
-            source.reason = PostgresCatalog.unpairedReason
-            _ = try upsert(source, in: db)
+            if frame.renditions.isEmpty { _ = try upsert(frame.unpairedSource, in: db) } else { try insert(frame, in: db) }
             return []
         }
         if !pairs.isPrimary(frame.format) || frame.renditions.isEmpty {
@@ -55,7 +48,7 @@ extension PostgresCatalog {
     /// The frame this one pairs with: same gallery and id, one of the two a raw and the other a
     /// JPEG, and neither in a pair with a third file.
     private static func partner(of frame: CatalogFrame, in db: Statements) throws -> (sourceId: Int64, format: String)? {
-        guard mayPair(frame.format) else { return nil }
+        guard PairPrimary.mayPair(frame.format) else { return nil }
         let path = SQLValue.bytes(frame.source.path.bytes)
         let own = try db.rows("SELECT id FROM source WHERE path = $1", [path]).first.map { try $0.int64("id") }
         let candidates = try db.rows("""
@@ -64,7 +57,7 @@ extension PostgresCatalog {
             """, [.text(frame.gallery.id), .text(frame.id), path])
         for row in candidates {
             let id = try row.int64("source_id"), format = try row.text("format")
-            guard isRaw(format) != isRaw(frame.format), mayPair(format) else { continue }
+            guard PairPrimary.isRaw(format) != PairPrimary.isRaw(frame.format), PairPrimary.mayPair(format) else { continue }
             let others = try db.int("""
                 SELECT count(*) FROM companion WHERE frame_source_id IN ($1, $2::bigint)
                 AND source_id <> $1 AND source_id IS DISTINCT FROM $2::bigint
@@ -99,12 +92,8 @@ extension PostgresCatalog {
             """, [.int(Int(sourceId)), .int(Int(frameSourceId)), .text(format)])
     }
 
-    static func isRaw(_ format: String) -> Bool { PairPrimary.isRaw(format) }
-
-    private static func mayPair(_ format: String) -> Bool { PairPrimary.mayPair(format) }
-
     public func joinsPair(_ frame: CatalogFrame, pairs: PairPrimary) throws(CatalogError) -> Bool {
-        guard Self.mayPair(frame.format), !pairs.isPrimary(frame.format) else { return false }
+        guard pairs.isCompanion(frame.format) else { return false }
         return try read { db in try Self.partner(of: frame, in: db) != nil }
     }
 

@@ -128,7 +128,7 @@ public enum CatalogChange: Sendable {
 
 extension Catalog {
     /// Why a file read to join its pair's frame was recorded failed instead.
-    public static var unpairedReason: String { "its pair's frame went before it could join it; read again" }
+    public static var unpairedReason: String { CatalogFrame.unpairedReason }
 
     /// Changes with the built-in pairing (a raw + JPEG pair is the JPEG's frame).
     @discardableResult

@@ -191,6 +191,17 @@ public struct PageRecord: Sendable, Hashable {
 }
 
 extension CatalogFrame {
+    static let unpairedReason = "its pair's frame went before it could join it; read again"
+
+    /// What both catalogs record of a frame read only to join its pair's frame (no renditions)
+    /// when that frame went first: the source, failed, to be read again; no frame.
+    public var unpairedSource: SourceRecord {
+        var source = self.source
+        source.state = .failed
+        source.reason = Self.unpairedReason
+        return source
+    }
+
     /// The frame filed under another gallery, id and rendition stem: rendition paths follow the
     /// stem; the files themselves are the caller's to link or move.
     func refiled(gallery: GalleryIdentity, name: FrameName?, id: String, stem newStem: String) -> CatalogFrame {

@@ -14,6 +14,9 @@ public enum PairPrimary: String, Sendable, Codable, CaseIterable {
     /// Whether a file of this format (one that may pair) is the frame of its pair.
     public func isPrimary(_ format: String) -> Bool { Self.isRaw(format) == (self == .raw) }
 
+    /// Whether a file of this format is kept beside its pair's frame, when it has a pair.
+    public func isCompanion(_ format: String) -> Bool { Self.mayPair(format) && !isPrimary(format) }
+
     /// Both catalogs' condition on `companion.format` for the companions this setting makes their
     /// pair's primary (ranges, which the `companion_by_format` index serves).
     public var promotedCompanions: String {

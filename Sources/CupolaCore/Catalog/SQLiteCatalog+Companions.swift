@@ -11,14 +11,7 @@ extension SQLiteCatalog {
     /// a primary that comes second takes the frame's place.
     static func commit(_ frame: CatalogFrame, pairs: PairPrimary, in db: Database) throws -> [CatalogFrame] {
         guard let partner = try partner(of: frame, in: db) else {
-            guard frame.renditions.isEmpty else {
-                try insert(frame, in: db)
-                return []
-            }
-            var source = frame.source
-            source.state = .failed
-            source.reason = SQLiteCatalog.unpairedReason
-            _ = try upsert(source, in: db)
+            if frame.renditions.isEmpty { _ = try upsert(frame.unpairedSource, in: db) } else { try insert(frame, in: db) }
             return []
         }
         if !pairs.isPrimary(frame.format) || frame.renditions.isEmpty {
@@ -52,7 +45,7 @@ extension SQLiteCatalog {
             """, arguments: [frame.gallery.id, frame.id, path])
         for row in candidates {
             let id: Int64 = row[0], format: String = row[1]
-            guard isRaw(format) != isRaw(frame.format), PairPrimary.mayPair(format) else { continue }
+            guard PairPrimary.isRaw(format) != PairPrimary.isRaw(frame.format), PairPrimary.mayPair(format) else { continue }
             let others = try Int.fetchOne(db, sql: """
                 SELECT COUNT(*) FROM companion WHERE frame_source_id IN (?1, ?2) AND source_id IS NOT ?1 AND source_id IS NOT ?2
                 """, arguments: [id, own]) ?? 0
@@ -83,8 +76,6 @@ extension SQLiteCatalog {
         try db.execute(sql: "INSERT OR REPLACE INTO companion (source_id, frame_source_id, format) VALUES (?, ?, ?)",
                        arguments: [sourceId, frameSourceId, format])
     }
-
-    static func isRaw(_ format: String) -> Bool { PairPrimary.isRaw(format) }
 
     /// Before a source's frame or companion row goes: a companion's frame is marked dirty (the
     /// frame stays, without it); a frame's companions are forgotten, so that each is ingested
@@ -125,7 +116,7 @@ extension SQLiteCatalog {
     }
 
     public func joinsPair(_ frame: CatalogFrame, pairs: PairPrimary) throws(CatalogError) -> Bool {
-        guard PairPrimary.mayPair(frame.format), !pairs.isPrimary(frame.format) else { return false }
+        guard pairs.isCompanion(frame.format) else { return false }
         return try perform { try queue.read { db in try Self.partner(of: frame, in: db) != nil } }
     }
 

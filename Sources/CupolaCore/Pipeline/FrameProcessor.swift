@@ -89,8 +89,10 @@ public struct FrameProcessor: Sendable {
             let frame = CatalogFrame(source: source, gallery: job.gallery, name: job.name, id: job.id, stem: job.stem,
                                      format: image.probe.format.rawValue, width: size.width, height: size.height,
                                      metadata: metadata, renditions: [])
-            // A catalog that cannot answer costs only the decode the question would have saved.
-            let joins = clock.measure(.catalog) { () -> Bool in (try? catalog.joinsPair(frame, pairs: settings.pairPrimary)) ?? false }
+            // Asked only of a file that can be a companion; a catalog that cannot answer costs only
+            // the decode the question would have saved.
+            let joins = settings.pairPrimary.isCompanion(frame.format)
+                && clock.measure(.catalog) { () -> Bool in (try? catalog.joinsPair(frame, pairs: settings.pairPrimary)) ?? false }
             if joins { return (frame, nil) }
             return (frame, try renderer.render(image, orientation: metadata.orientation, specs: settings.renditions,
                                                timeLimit: settings.frameTimeoutSeconds, clock: clock))

@@ -30,7 +30,7 @@ extension Pipeline {
     /// the two came first): one frame, two files, counted once in the summary.
     func notePairs(committed changes: [CatalogChange], retired: [CatalogFrame]) {
         let pairs = configuration.settings.pairPrimary
-        for case .commit(let frame) in changes where PairPrimary.mayPair(frame.format) && !pairs.isPrimary(frame.format) {
+        for case .commit(let frame) in changes where pairs.isCompanion(frame.format) {
             committedCompanions.insert(frame.source.path)
         }
         for frame in retired where committedCompanions.remove(frame.source.path) != nil {
