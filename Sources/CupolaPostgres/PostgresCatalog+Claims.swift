@@ -70,10 +70,13 @@ extension PostgresCatalog: WorkClaims {
     @discardableResult
     public func renew(worker: String, lease: Double) throws(CatalogError) -> Int {
         try write(waitsForPublication: false) { db in
-            try db.execute("""
-                UPDATE work_item SET lease_until = now() + make_interval(secs => $2::float8 / 1000)
-                WHERE worker = $1 AND state = 'claimed'
-                """, [.text(worker), .int(Int((lease * 1000).rounded()))])
+            // Ingest's claims and regenerate's rebuilds: one heartbeat for both.
+            try ["work_item", "rebuild_item"].reduce(0) { held, table in
+                held + (try db.execute("""
+                    UPDATE \(table) SET lease_until = now() + make_interval(secs => $2::float8 / 1000)
+                    WHERE worker = $1 AND state = 'claimed'
+                    """, [.text(worker), .int(Int((lease * 1000).rounded()))]))
+            }
         }
     }
 
@@ -97,21 +100,24 @@ extension PostgresCatalog: WorkClaims {
     }
 
     public func claimStatus() throws(CatalogError) -> ClaimStatus {
-        try read { db in
-            let totals = try db.rows("""
-                SELECT count(*) FILTER (WHERE state = 'waiting') AS waiting,
-                       count(*) FILTER (WHERE state = 'claimed' AND lease_until < now()) AS overdue,
-                       count(*) FILTER (WHERE state = 'finished') AS finished,
-                       COALESCE(SUM(expirations), 0)::bigint AS expired
-                FROM work_item
-                """)[0]
-            var claimed: [String: Int] = [:]
-            for row in try db.rows("SELECT worker, count(*) AS held FROM work_item WHERE state = 'claimed' GROUP BY worker") {
-                claimed[try row.text("worker")] = try row.int("held")
-            }
-            return ClaimStatus(waiting: try totals.int("waiting"), claimed: claimed, overdue: try totals.int("overdue"),
-                               expiredLeases: try totals.int("expired"), finished: try totals.int("finished"))
+        try read { db in try Self.claimStatus(of: "work_item", in: db) }
+    }
+
+    /// The claims of `work_item` or `rebuild_item` (a poisoned rebuild counts as finished).
+    static func claimStatus(of table: String, in db: Statements) throws -> ClaimStatus {
+        let totals = try db.rows("""
+            SELECT count(*) FILTER (WHERE state = 'waiting') AS waiting,
+                   count(*) FILTER (WHERE state = 'claimed' AND lease_until < now()) AS overdue,
+                   count(*) FILTER (WHERE state IN ('finished', 'poisoned')) AS finished,
+                   COALESCE(SUM(expirations), 0)::bigint AS expired
+            FROM \(table)
+            """)[0]
+        var claimed: [String: Int] = [:]
+        for row in try db.rows("SELECT worker, count(*) AS held FROM \(table) WHERE state = 'claimed' GROUP BY worker") {
+            claimed[try row.text("worker")] = try row.int("held")
         }
+        return ClaimStatus(waiting: try totals.int("waiting"), claimed: claimed, overdue: try totals.int("overdue"),
+                           expiredLeases: try totals.int("expired"), finished: try totals.int("finished"))
     }
 
     private static func workSource(_ row: PostgresRandomAccessRow) throws -> SourceRecord {

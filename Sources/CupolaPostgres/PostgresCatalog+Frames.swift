@@ -109,15 +109,19 @@ extension PostgresCatalog {
 
     public func updateRenditions(of path: FilePathBytes, gallery: String, with records: [RenditionRecord],
                                  removing names: [String]) throws(CatalogError) {
-        try write { db in
-            guard let row = try db.rows("SELECT id FROM source WHERE path = $1", [.bytes(path.bytes)]).first else { return }
-            let id = try row.int64("id")
-            for name in names + records.map(\.name) {
-                try db.execute("DELETE FROM rendition WHERE source_id = $1 AND name = $2", [.int(Int(id)), .text(name)])
-            }
-            for rendition in records { try Self.insert(rendition, of: id, in: db) }
-            try Self.markDirty([gallery], in: db)
+        try write { db in try Self.updateRenditions(of: path, gallery: gallery, with: records, removing: names, in: db) }
+    }
+
+    /// `updateRenditions` within the caller's transaction.
+    static func updateRenditions(of path: FilePathBytes, gallery: String, with records: [RenditionRecord],
+                                 removing names: [String], in db: Statements) throws {
+        guard let row = try db.rows("SELECT id FROM source WHERE path = $1", [.bytes(path.bytes)]).first else { return }
+        let id = try row.int64("id")
+        for name in names + records.map(\.name) {
+            try db.execute("DELETE FROM rendition WHERE source_id = $1 AND name = $2", [.int(Int(id)), .text(name)])
         }
+        for rendition in records { try insert(rendition, of: id, in: db) }
+        try markDirty([gallery], in: db)
     }
 
     public func staleRenditionCount(current specs: [RenditionSpec]) throws(CatalogError) -> Int {

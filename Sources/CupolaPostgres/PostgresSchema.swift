@@ -15,6 +15,7 @@ enum PostgresSchema {
         ("v6: frames by id (SQLite v16)", ["CREATE INDEX frame_by_id ON frame(frame_id, gallery)"]),
         ("v7: frames left out of their gallery's pages (SQLite v17)", unlistedTail),
         ("v8: companions by format (SQLite v18)", ["CREATE INDEX companion_by_format ON companion(format)"]),
+        ("v9: renditions rebuilt by many workers under leases", rebuildItems),
     ]
 
     static var current: Int { migrations.count }
@@ -295,6 +296,28 @@ enum PostgresSchema {
         """,
         """
         CREATE INDEX work_item_state ON work_item(state, path)
+        """,
+    ]
+
+    /// Rebuilds shared among many `regenerate` workers (`RebuildClaims`): one row a frame's source,
+    /// like `work_item`; `goal` says what was to be done, so that a frame that poisoned two workers
+    /// is offered again only when the settings ask for something else; `finished_at` tells a
+    /// forced rebuild whether a frame was done before its worker started.
+    private static let rebuildItems = [
+        """
+        CREATE TABLE rebuild_item (
+            path BYTEA PRIMARY KEY,
+            goal TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('waiting', 'claimed', 'finished', 'poisoned')),
+            worker TEXT,
+            lease_until TIMESTAMPTZ,
+            isolated BOOLEAN NOT NULL DEFAULT false,
+            expirations INTEGER NOT NULL DEFAULT 0,
+            finished_at TIMESTAMPTZ
+        )
+        """,
+        """
+        CREATE INDEX rebuild_item_state ON rebuild_item(state, path)
         """,
     ]
 }

@@ -15,7 +15,9 @@ struct Regenerate: AsyncParsableCommand {
             Renditions whose name left the settings are listed, and removed with --prune. \
             Safe to kill: a re-run carries on where it stopped. A --gallery, --rendition or \
             --from-rendition value that names nothing in the library is refused (exit 64) with the \
-            values it knows. --dry-run only reads the catalog: it takes no lock.
+            values it knows. --dry-run only reads the catalog: it takes no lock. \
+            With a catalog server, any number of workers run it together: each frame is rebuilt by \
+            the worker that claims it, under a lease (--lease), as ingest shares its frames.
 
             Example:
               cupola regenerate --library /srv/galleries --rendition thumb --dry-run
@@ -47,12 +49,17 @@ struct Regenerate: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Derive from this up-to-date rendition whenever it holds the pixels needed, even at less than twice the size.", valueName: "NAME"))
     var fromRendition: String?
 
+    @Option(name: .long, parsing: .unconditional,
+            help: ArgumentHelp("With a catalog server: how long a claimed frame stays this worker's without a heartbeat (renewed every third of it).", valueName: "SECONDS"))
+    var lease: Double = 60
+
     // .unconditional: "--jobs -1" reaches validate() and its message, not "Missing value".
     @Option(name: .long, parsing: .unconditional, help: "Frames processed at once (default: one per core).")
     var jobs: Int?
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if lease < 0.5 { throw ValidationError("--lease must be at least 0.5 seconds") }
         if fromOriginals && fromRendition != nil { throw ValidationError("--from-originals and --from-rendition exclude each other") }
     }
 
@@ -63,7 +70,7 @@ struct Regenerate: AsyncParsableCommand {
                 ? try LibrarySession(readingLibrary: options.library, settingsFile: options.config,
                 catalogURL: options.catalog, connector: CatalogServers.connect)
                 : try LibrarySession(library: options.library, settingsFile: options.config, command: "regenerate",
-                catalogURL: options.catalog, connector: CatalogServers.connect)
+                catalogURL: options.catalog, connector: CatalogServers.connect, sharing: true)
             try VipsRuntime.start()
             var selection = Regenerator.Options()
             selection.galleries = Set(gallery)
@@ -75,6 +82,10 @@ struct Regenerate: AsyncParsableCommand {
             selection.source = fromOriginals ? .originals : fromRendition.map { .rendition($0) } ?? .automatic
             let regenerator = Regenerator(layout: session.layout, catalog: session.catalog, settings: session.settings,
                                           workers: jobs ?? session.settings.workerCount)
+            if !dryRun, let url = session.catalogURL, let rebuilds = session.catalog as? any RebuildClaims,
+               let heartbeat = try CatalogServers.connect(url, false) as? any WorkClaims {
+                regenerator.shared = try SharedRebuild(rebuilds: rebuilds, heartbeat: heartbeat, lease: lease)
+            }
             try regenerator.checkSelection(selection)
             var progress: ProgressBar?
             regenerator.onProgress = { done, total in

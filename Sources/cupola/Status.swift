@@ -50,6 +50,14 @@ struct Status: AsyncParsableCommand {
             /// Leases that ran out and were taken over: frames decoded twice.
             let expiredLeases: Int
             let finished: Int
+
+            init(_ status: ClaimStatus) {
+                waiting = status.waiting
+                claimed = status.claimed
+                overdue = status.overdue
+                expiredLeases = status.expiredLeases
+                finished = status.finished
+            }
         }
 
         let galleries: [Gallery]
@@ -64,6 +72,8 @@ struct Status: AsyncParsableCommand {
         let lastRun: LastRun?
         let catalogBytes: Int64
         let claims: Claims?
+        /// Renditions rebuilt by many `regenerate` workers (`RebuildClaims`), by frame.
+        let rebuilds: Claims?
     }
 
     func run() async throws {
@@ -94,16 +104,13 @@ struct Status: AsyncParsableCommand {
                 Report.LastRun(command: run.command, finished: run.finished, exitCode: run.exitCode,
                                summary: (try? JSONValue(parsing: run.summary)) ?? .string(run.summary))
             }
-            let claims = try (catalog as? any WorkClaims).map { shared in
-                let status = try shared.claimStatus()
-                return Report.Claims(waiting: status.waiting, claimed: status.claimed, overdue: status.overdue,
-                                     expiredLeases: status.expiredLeases, finished: status.finished)
-            }
+            let claims = try (catalog as? any WorkClaims).map { Report.Claims(try $0.claimStatus()) }
+            let rebuilds = try (catalog as? any RebuildClaims).map { Report.Claims(try $0.rebuildStatus()) }
             let size = (try? FileManager.default.attributesOfItem(atPath: session.layout.catalogFile.description)[.size] as? Int64) ?? 0
             let report = Report(galleries: galleries, frameCount: galleries.reduce(0) { $0 + $1.frameCount },
                                 problems: problems, interrupted: interrupted, staleRenditions: stale,
                                 settingsProblem: session.settingsProblem?.description, lastRun: lastRun, catalogBytes: size,
-                                claims: claims)
+                                claims: claims, rebuilds: rebuilds)
             options.json ? printJSON(report) : printText(report)
         } catch {
             throw ExitStatus.fail(error, json: options.json ? "status" : nil)
@@ -145,9 +152,10 @@ struct Status: AsyncParsableCommand {
                             + "(the next `cupola ingest` retries them):")
             for file in report.interrupted { Terminal.output("  \(RunReport.oneLine(file.file)): \(file.state)") }
         }
-        if let claims = report.claims, claims.waiting + claims.claimed.count + claims.finished > 0 {
+        for (what, claims) in [("shared work", report.claims), ("shared rebuilds", report.rebuilds)] {
+            guard let claims, claims.waiting + claims.claimed.count + claims.finished > 0 else { continue }
             let held = claims.claimed.values.reduce(0, +)
-            Terminal.output("shared work: \(claims.finished) finished, \(claims.waiting) waiting, \(held) claimed by "
+            Terminal.output("\(what): \(claims.finished) finished, \(claims.waiting) waiting, \(held) claimed by "
                             + "\(Wording.count(claims.claimed.count, "worker")), \(claims.overdue) overdue, "
                             + "\(Wording.count(claims.expiredLeases, "lease")) expired and taken over")
             for (worker, count) in claims.claimed.sorted(by: { $0.key < $1.key }) {

@@ -40,4 +40,23 @@ struct LaunchRecipeTests {
         #expect(text.range(of: #"#SBATCH --array=0-\d+%\d+"#, options: .regularExpression) != nil)
         #expect(text.contains("cupola ingest") && text.contains("--catalog \"$CUPOLA_CATALOG\""))
     }
+
+    @Test("the Slurm recipe starts cupola ingest, or cupola regenerate with CUPOLA_COMMAND=regenerate, with the task's cores")
+    func slurmCommands() throws {
+        let folder = TemporaryFolder()
+        // A `cupola` first on PATH that says how it was called.
+        let fake = folder.write(Data("#!/bin/sh\necho \"$@\"\n".utf8), to: "bin/cupola")
+        chmod(fake.path, 0o755)
+        let script = Self.folder.appendingPathComponent("cupola-ingest.sbatch").path
+        func run(_ command: String?) throws -> (status: Int32, output: String) {
+            let environment = ["PATH=\(fake.deletingLastPathComponent().path):/usr/bin:/bin", "CUPOLA_CATALOG=postgresql:///cupola",
+                               "ARCHIVE=/archive", "SLURM_CPUS_PER_TASK=4"] + (command.map { ["CUPOLA_COMMAND=\($0)"] } ?? [])
+            return try Tool.run("env", ["-i"] + environment + ["bash", script])
+        }
+        let common = "--library /archive/library --catalog postgresql:///cupola --jobs 4 --lease 120 --json"
+        #expect(try run(nil).output == "ingest /archive/downlink \(common)\n")
+        #expect(try run("regenerate").output == "regenerate \(common)\n")
+        let wrong = try run("verify")
+        #expect(wrong.status == 64 && wrong.output.contains("CUPOLA_COMMAND must be ingest or regenerate, not verify"))
+    }
 }

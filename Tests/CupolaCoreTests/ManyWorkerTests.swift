@@ -41,11 +41,17 @@ struct ManyWorkerTests {
     }
 
     static func worker(_ downlink: URL, library: String, catalog url: String, lease: Double = 5,
-                       errors: URL? = nil) throws -> (Process, Pipe) {
+                       errors: URL? = nil, environment: [String: String] = [:]) throws -> (Process, Pipe) {
+        try launch(["ingest", downlink.path, "--library", library, "--catalog", url, "--jobs", "1", "--lease", String(lease), "--json"],
+                   errors: errors, environment: environment)
+    }
+
+    /// A `cupola` process started and left running; its standard output is in the pipe.
+    static func launch(_ arguments: [String], errors: URL? = nil, environment: [String: String] = [:]) throws -> (Process, Pipe) {
         let process = Process()
         process.executableURL = CLI.binary
-        process.arguments = ["ingest", downlink.path, "--library", library, "--catalog", url, "--jobs", "1",
-                             "--lease", String(lease), "--json"]
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe()
         process.standardOutput = out
         if let errors {
@@ -199,5 +205,34 @@ struct ManyWorkerTests {
         let status = try PostgresCatalog(url: url).claimStatus()
         #expect(status.finished == 68 && status.claimed.isEmpty && status.waiting == 0)
         print("many workers: \(kills) workers killed, \(status.expiredLeases) frames decoded twice (leases taken over)")
+    }
+
+    @Test("a poison frame that crashes two worker processes ends rejected as \"crashed the decoder\"; the rest is ingested")
+    func poisonFrame() throws {
+        let folder = TemporaryFolder()
+        let downlink = try Self.downlink(in: folder, count: 16)
+        let url = try TestPostgres.newDatabase()
+        let shared = folder.url.appendingPathComponent("shared").path
+        // Whichever worker claims the frame dies of it; the other takes it over when the lease runs
+        // out, alone, and dies of it too.
+        let drill = ["CUPOLA_CRASH_DRILL": "ISS061-E-100005"]
+        let workers = try (0..<2).map { _ in try Self.worker(downlink, library: shared, catalog: url, lease: 1, environment: drill).0 }
+        for worker in workers { worker.waitUntilExit() }
+        #expect(workers.allSatisfy { $0.terminationReason == .uncaughtSignal }, "\(workers.map(\.terminationStatus))")
+
+        let last = try CLI.run(["ingest", downlink.path, "--library", shared, "--catalog", url, "--lease", "1", "--json"])
+        let summary = (try? JSONSerialization.jsonObject(with: Data(last.stdout.utf8))) as? [String: Any] ?? [:]
+        let problems = summary["problems"] as? [[String: Any]] ?? []
+        #expect(problems.count == 1 && (problems.first?["file"] as? String ?? "").hasSuffix("ISS061-E-100005.JPG")
+                && problems.first?["reason"] as? String == "crashed the decoder", "\(last.stdout)")
+        let catalog = try PostgresCatalog(url: url)
+        #expect(try catalog.problems().map(\.reason) == ["crashed the decoder"])
+        #expect(try catalog.galleries().reduce(0) { $0 + $1.frameCount } == 15)
+        #expect(try catalog.claimStatus().expiredLeases == 2)
+        // Not tried again by the next worker either.
+        let again = try CLI.run(["ingest", downlink.path, "--library", shared, "--catalog", url, "--lease", "1"],
+                                environment: drill)
+        #expect(!again.stderr.contains("CrashDrill"), "the poisoned frame was decoded again: \(again.stderr)")
+        #expect(try catalog.galleries().reduce(0) { $0 + $1.frameCount } == 15)
     }
 }

@@ -13,7 +13,8 @@ public protocol WorkClaims: Sendable {
     func offer(_ sources: [SourceRecord]) throws(CatalogError)
     /// Takes up to `limit` items that no live worker holds, for `lease` seconds. A suspect comes alone.
     func claim(worker: String, limit: Int, lease: Double) throws(CatalogError) -> ClaimBatch
-    /// Extends the leases `worker` still holds by `lease` seconds; returns how many it holds.
+    /// Extends the leases `worker` still holds by `lease` seconds (its rebuilds too, `RebuildClaims`);
+    /// returns how many it holds.
     @discardableResult
     func renew(worker: String, lease: Double) throws(CatalogError) -> Int
     /// Applies `changes` (the claim's result, pairing as `pairs` says) and closes the claim in one

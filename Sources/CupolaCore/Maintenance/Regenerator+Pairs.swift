@@ -9,6 +9,7 @@ extension Regenerator {
         }
         let configuration = PipelineConfiguration(layout: layout, settings: settings, workers: workers)
         let pipeline = try Pipeline(configuration: configuration, catalog: catalog, command: "regenerate")
+        pipeline.shared = shared?.work
         try pipeline.promoteCompanions(scanned: [])
         guard pipeline.summary.promotedCompanions > 0 else { return }
         let (events, end) = AsyncStream<PipelineEvent>.makeStream()

@@ -51,6 +51,9 @@ public final class Regenerator {
         public var pairsTurned = 0
         public var galleries: [String] = []
         public var problems: [RunSummary.Problem] = []
+        /// Shared work: frames this worker rebuilt after its lease ran out and another worker took
+        /// them over; its results were dropped.
+        public var lateResults: Int?
         public var elapsedSeconds = 0.0
 
         public var exitCode: Int32 { problems.isEmpty ? 0 : 1 }
@@ -81,6 +84,8 @@ public final class Regenerator {
     public let clock = StageClock()
     /// Told (done, total) as frames complete; for a progress bar.
     public var onProgress: ((Int, Int) -> Void)?
+    /// Set when many workers share the rebuilds through a catalog server.
+    public var shared: SharedRebuild?
 
     public init(layout: LibraryLayout, catalog: any Catalog, settings: Settings, workers: Int) {
         self.layout = layout
@@ -143,6 +148,9 @@ public final class Regenerator {
                         "\(plan.frame.gallery.id)/\(LibraryLayout.renditionPath(spec, stem: plan.frame.stem)) (\(plan.reason(spec)))"
                     }
                 }.prefix(Summary.rebuildingListLimit - summary.rebuilding.count))
+            } else if let shared {
+                try await rebuildShared(plans, options: options, source: source, through: shared, untilAllDone: false,
+                                        summary: &summary, progress: &progress)
             } else {
                 try await rebuildBatch(plans, prune: options.prune, summary: &summary, progress: &progress) { route(for: $0, from: source) }
             }
@@ -150,13 +158,19 @@ public final class Regenerator {
             onProgress?(progress.done, progress.total)
         }
         guard !options.dryRun else { return summary }
-        try publish(&summary, progress: progress)
+        if let shared {
+            try await rebuildShared([], options: options, source: source, through: shared, untilAllDone: true,
+                                    summary: &summary, progress: &progress)
+            try shared.work.claims.holdingPublication { try publish(&summary, progress: progress) }
+        } else {
+            try publish(&summary, progress: progress)
+        }
         if options.prune { summary.obsolete = [] }
         summary.elapsedSeconds = Date().timeIntervalSince(started)
         return summary
     }
 
-    private func route(for plan: RenditionPlan, from source: Source) -> Route {
+    func route(for plan: RenditionPlan, from source: Source) -> Route {
         switch source {
         case .automatic: Route(base: plan.derivationBase())
         case .originals: Route()
@@ -204,30 +218,51 @@ public final class Regenerator {
             }
             for _ in 0..<workers where !startNext() { break }
             while let (plan, result) = try await group.next() {
-                let frame = plan.frame
-                switch result {
-                case .success(let rebuilt):
-                    let records = rebuilt.records
-                    let removing = prune ? plan.obsolete : []
-                    try catalog.updateRenditions(of: frame.source.path, gallery: frame.gallery.id, with: records,
+                try record(result, of: plan, prune: prune, summary: &summary, progress: &progress) { records, removing in
+                    guard let records else { return true }
+                    try catalog.updateRenditions(of: plan.frame.source.path, gallery: plan.frame.gallery.id, with: records,
                                                  removing: removing.map(\.name))
-                    for obsolete in removing {
-                        let file = layout.renditionFile(gallery: frame.gallery.id, relativePath: obsolete.path)
-                        AtomicFile.remove(file)
-                        progress.prunedFolders.insert(file.parent)
-                    }
-                    summary.pruned += removing.count
-                    if !records.isEmpty { summary.framesRebuilt += 1 }
-                    if rebuilt.derived { summary.framesDerived += 1 }
-                    summary.renditionsRebuilt += records.count
-                    if !records.isEmpty || !removing.isEmpty { progress.touched.insert(frame.gallery.id) }
-                case .failure(let failure):
-                    summary.problems.append(.init(file: frame.source.label, outcome: "failed", reason: failure.reason))
+                    return true
                 }
-                progress.examined(1)
-                onProgress?(progress.done, progress.total)
                 _ = startNext()
             }
+        }
+    }
+
+    /// Records one frame's result: `commit` records its renditions (nil for a failure) and says
+    /// whether the result is kept (false when it came too late, see `RebuildClaims`); then obsolete
+    /// files are pruned and the summary counts it.
+    func record(_ result: Result<Rebuilt, RegenerateFailure>, of plan: RenditionPlan, prune: Bool, summary: inout Summary,
+                progress: inout Progress, commit: (_ records: [RenditionRecord]?, _ removing: [RenditionRecord]) throws -> Bool) throws {
+        let frame = plan.frame
+        defer {
+            progress.examined(1)
+            onProgress?(progress.done, progress.total)
+        }
+        switch result {
+        case .success(let rebuilt):
+            let records = rebuilt.records
+            let removing = prune ? plan.obsolete : []
+            guard try commit(records, removing) else {
+                summary.lateResults = (summary.lateResults ?? 0) + 1
+                return
+            }
+            for obsolete in removing {
+                let file = layout.renditionFile(gallery: frame.gallery.id, relativePath: obsolete.path)
+                AtomicFile.remove(file)
+                progress.prunedFolders.insert(file.parent)
+            }
+            summary.pruned += removing.count
+            if !records.isEmpty { summary.framesRebuilt += 1 }
+            if rebuilt.derived { summary.framesDerived += 1 }
+            summary.renditionsRebuilt += records.count
+            if !records.isEmpty || !removing.isEmpty { progress.touched.insert(frame.gallery.id) }
+        case .failure(let failure):
+            guard try commit(nil, []) else {
+                summary.lateResults = (summary.lateResults ?? 0) + 1
+                return
+            }
+            summary.problems.append(.init(file: frame.source.label, outcome: "failed", reason: failure.reason))
         }
     }
 
@@ -257,6 +292,7 @@ public final class Regenerator {
     static func rebuild(_ plan: RenditionPlan, route: Route, renderer: RenditionRenderer, layout: LibraryLayout,
                         timeLimit: Double, clock: StageClock) -> Result<Rebuilt, RegenerateFailure> {
         guard !plan.stale.isEmpty else { return .success(Rebuilt(records: [])) }
+        CrashDrill.crashIfAsked(for: plan.frame.source.path)
         func derived() -> Rebuilt? {
             guard let base = route.base else { return nil }
             return derive(plan, from: base, renderer: renderer, layout: layout, timeLimit: timeLimit, clock: clock)
