@@ -8,11 +8,12 @@ import Testing
 /// them: the library they make together must be the one a single process makes with SQLite.
 @Suite("Many workers", .enabled(if: TestPostgres.isAvailable, TestPostgres.absentMessage))
 struct ManyWorkerTests {
-    /// `count` small frames over four expeditions, plus `large` full-size ones.
+    /// `count` small frames over four expeditions, each of its own size (so of its own content, up
+    /// to 2,000), plus `large` full-size ones.
     static func downlink(in folder: TemporaryFolder, count: Int, large: Int = 0) throws -> URL {
         let downlink = folder.folder("downlink")
         for index in 0..<count {
-            let data = try SyntheticImage.jpeg(width: 96 + index % 40, height: 64, quality: 80)
+            let data = try SyntheticImage.jpeg(width: 96 + index % 40, height: 64 + index / 40 % 50, quality: 80)
             try data.write(to: downlink.appendingPathComponent("ISS06\(index % 4)-E-\(100000 + index).JPG"))
         }
         for index in 0..<large {
@@ -78,10 +79,10 @@ struct ManyWorkerTests {
         return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
     }
 
-    @Test("4 worker processes over 400 small frames and 4 full-size ones: every frame ingested once, manifests byte-identical to one SQLite process")
+    @Test("4 worker processes over 2,000 small frames and 4 full-size ones: every frame ingested once, manifests byte-identical to one SQLite process")
     func fourWorkers() throws {
         let folder = TemporaryFolder()
-        let downlink = try Self.downlink(in: folder, count: 400, large: 4)
+        let downlink = try Self.downlink(in: folder, count: 2000, large: 4)
         let reference = try Self.reference(downlink, in: folder)
 
         let url = try TestPostgres.newDatabase()
@@ -94,11 +95,11 @@ struct ManyWorkerTests {
             #expect(process.terminationStatus == 0)
             ingested.append(summary["ingested"] as? Int ?? -1)
         }
-        #expect(ingested.reduce(0, +) == 404, "ingested per worker: \(ingested)")
+        #expect(ingested.reduce(0, +) == 2004, "ingested per worker: \(ingested)")
         #expect(ingested.filter { $0 > 0 }.count >= 2, "one worker did everything: \(ingested)")
         try Self.expectSameGalleries(shared, as: reference, "4 workers")
         let status = try PostgresCatalog(url: url).claimStatus()
-        #expect(status.finished == 404 && status.claimed.isEmpty && status.expiredLeases == 0)
+        #expect(status.finished == 2004 && status.claimed.isEmpty && status.expiredLeases == 0)
         #expect(try SchemaCheck.problems(galleries: "\(shared)/galleries").status == 0)
     }
 

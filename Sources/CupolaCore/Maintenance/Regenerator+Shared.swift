@@ -35,6 +35,7 @@ extension Regenerator {
         try await withThrowingTaskGroup(of: (RenditionPlan, Result<Rebuilt, RegenerateFailure>).self) { group in
             var inFlight = 0
             var suspectInFlight = false
+            var idlePolls = 0
             // Claims the next frame with something to do and starts it; false when none is waiting.
             // With nothing in flight, a frame whose worker's lease ran out is taken over, alone.
             func startNext() throws -> Bool {
@@ -45,6 +46,7 @@ extension Regenerator {
                     }
                     for path in batch.poisoned { try notePoisoned(path, summary: &summary) }
                     guard let claim = batch.claims.first else { return false }
+                    idlePolls = 0
                     guard let plan = try currentPlan(claim.path, options: options) else {
                         _ = try shared.rebuilds.finishRebuild(claim.path, worker: shared.work.worker, gallery: "", records: [], removing: [])
                         continue
@@ -63,7 +65,8 @@ extension Regenerator {
                 if inFlight == 0 {
                     let status = try shared.rebuilds.rebuildStatus()
                     guard untilAllDone, status.waiting > 0 || !status.claimed.isEmpty else { break }
-                    try await Task.sleep(nanoseconds: UInt64(min(shared.work.lease / 4, 1) * 1e9))
+                    try await Task.sleep(nanoseconds: UInt64(shared.work.pollDelay(afterIdlePolls: idlePolls) * 1e9))
+                    idlePolls += 1
                     continue
                 }
                 guard let (plan, result) = try await group.next() else { break }

@@ -52,6 +52,7 @@ extension Pipeline {
         var heldSuspect: FrameJob?
         var suspectInFlight: FilePathBytes?
         var pollPending = false
+        var idlePolls = 0
         var sharedDone = shared == nil
 
         try await withThrowingDiscardingTaskGroup { group in
@@ -134,6 +135,7 @@ extension Pipeline {
                     while heldSuspect == nil, suspectInFlight == nil, configuration.workers > inFlight.count {
                         let jobs = try claimJobs(shared, limit: configuration.workers - inFlight.count, planned: &planned)
                         if jobs.isEmpty { break }
+                        idlePolls = 0
                         for (job, suspect) in jobs {
                             if !suspect {
                                 start(job)
@@ -149,7 +151,8 @@ extension Pipeline {
                         if try shared.othersStillWorking() {
                             // A worker that dies leaves its claims until their leases run out.
                             pollPending = true
-                            let wait = UInt64(min(shared.lease / 4, 1) * 1e9)
+                            let wait = UInt64(shared.pollDelay(afterIdlePolls: idlePolls) * 1e9)
+                            idlePolls += 1
                             group.addTask {
                                 try? await Task.sleep(nanoseconds: wait)
                                 sink.yield(.poll)

@@ -30,6 +30,14 @@ public final class SharedWork: @unchecked Sendable {
         return "\(String(cString: host))/\(getpid())"
     }
 
+    /// How long a worker with nothing to do waits before it looks again for work that others may
+    /// still give up: 0.1 s, doubled each time nothing turned up, up to a quarter of a lease (at
+    /// most 1 s). The other workers' last frames usually end within a frame's time, and the job
+    /// ends only when this worker has seen them end.
+    func pollDelay(afterIdlePolls polls: Int) -> Double {
+        min(0.1 * Double(1 << min(polls, 10)), lease / 4, 1)
+    }
+
     /// Whether another worker may still finish or give up work: some is waiting or claimed.
     func othersStillWorking() throws(CatalogError) -> Bool {
         let status = try claims.claimStatus()

@@ -1,6 +1,7 @@
 import CupolaCore
 import CupolaFixtures
 import Foundation
+import Synchronization
 import Testing
 
 /// A folder under the system's temporary folder, removed when the test is done with it.
@@ -149,8 +150,19 @@ enum CLI {
                 if process.isRunning { kill(pid, SIGKILL) }
             }
         }
+        // Both pipes drained at once: a process that fills one (64 KiB) while the other is read
+        // to its end would wait for ever.
+        let errors = Mutex(Data())
+        let drained = DispatchGroup()
+        drained.enter()
+        Thread.detachNewThread {
+            let data = err.fileHandleForReading.readDataToEndOfFile()
+            errors.withLock { $0 = data }
+            drained.leave()
+        }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        drained.wait()
+        let stderr = errors.withLock { $0 }
         process.waitUntilExit()
         let result = Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
                             stderr: String(decoding: stderr, as: UTF8.self))
