@@ -316,6 +316,38 @@ CHECKS = {"index": check_index, "gallery": check_gallery, "jump": check_jump, "v
           "permalink": check_permalink}
 
 
+def hung(error):
+    """Whether a WebDriver call failed because the browser stopped answering (a read timeout)."""
+    while error is not None:
+        if isinstance(error, TimeoutError) or type(error).__name__ in ("ReadTimeoutError", "ScriptTimeoutException"):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def kill_tree(pid):
+    """SIGKILL to a process and all its descendants (chromedriver and the browsers it started)."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+                children.setdefault(parent, []).append(int(entry))
+            except (OSError, ValueError, IndexError):
+                pass
+    doomed, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        doomed.append(current)
+        pending += children.get(current, [])
+    for victim in doomed:
+        try:
+            os.kill(victim, 9)
+        except OSError:
+            pass
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("site")
@@ -334,7 +366,19 @@ def main():
     driver = browser()
     try:
         for name in [c for c in checks if c in CHECKS]:
-            results[name] = CHECKS[name](driver, args.site, args)
+            try:
+                results[name] = CHECKS[name](driver, args.site, args)
+            except Exception as error:
+                if not hung(error):
+                    raise
+                # Headless Chromium has stopped answering twice in full test runs on 2 busy cores
+                # (never alone; docs/DESIGN-NOTES.md, "Known defect"): the check is done once more
+                # in a new browser, and the output says so.
+                print(f"site-check: the browser stopped answering during '{name}'; once more in a new one", file=sys.stderr)
+                kill_tree(driver.service.process.pid)
+                driver = browser()
+                results.setdefault("browserRestarts", []).append(name)
+                results[name] = CHECKS[name](driver, args.site, args)
             results[name]["consoleErrors"] = console_errors(driver)
     finally:
         driver.quit()
