@@ -74,6 +74,16 @@ struct ManyWorkerTests {
         return reference
     }
 
+    /// Each worker's JSON summary, once it has exited with 0.
+    static func summaries(of workers: [(Process, Pipe)], sourceLocation: SourceLocation = #_sourceLocation) -> [[String: Any]] {
+        workers.map { process, out in
+            let summary = Self.summary(out)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, sourceLocation: sourceLocation)
+            return summary
+        }
+    }
+
     static func summary(_ pipe: Pipe) -> [String: Any] {
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
@@ -88,13 +98,7 @@ struct ManyWorkerTests {
         let url = try TestPostgres.newDatabase()
         let shared = folder.url.appendingPathComponent("shared").path
         let workers = try (0..<4).map { _ in try Self.worker(downlink, library: shared, catalog: url) }
-        var ingested: [Int] = []
-        for (process, out) in workers {
-            let summary = Self.summary(out)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0)
-            ingested.append(summary["ingested"] as? Int ?? -1)
-        }
+        let ingested = Self.summaries(of: workers).map { $0["ingested"] as? Int ?? -1 }
         #expect(ingested.reduce(0, +) == 2004, "ingested per worker: \(ingested)")
         #expect(ingested.filter { $0 > 0 }.count >= 2, "one worker did everything: \(ingested)")
         try Self.expectSameGalleries(shared, as: reference, "4 workers")

@@ -49,14 +49,9 @@ struct SharedRegenerateTests {
         let shared = try Self.sharedLibrary(downlink, in: folder, url: url)
         try Self.settings(Self.smallerThumbs(64), library: shared)
         let workers = try (0..<3).map { _ in try Self.regenerate(shared, url: url) }
-        var rebuilt: [Int] = []
-        for (process, out) in workers {
-            let summary = ManyWorkerTests.summary(out)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0)
-            rebuilt.append(summary["renditionsRebuilt"] as? Int ?? -1)
-            #expect(summary["lateResults"] == nil)
-        }
+        let summaries = ManyWorkerTests.summaries(of: workers)
+        let rebuilt = summaries.map { $0["renditionsRebuilt"] as? Int ?? -1 }
+        #expect(summaries.allSatisfy { $0["lateResults"] == nil })
         #expect(rebuilt.reduce(0, +) == 243, "thumbs rebuilt per worker: \(rebuilt)")
         #expect(rebuilt.filter { $0 > 0 }.count >= 2, "one worker did everything: \(rebuilt)")
         try ManyWorkerTests.expectSameGalleries(shared, as: reference, "3 regenerate workers")

@@ -30,8 +30,7 @@ extension Regenerator {
             try shared.rebuilds.offerRebuilds(offers, forcedSince: options.force ? shared.started : nil)
         }
         for path in poisoned { try notePoisoned(path, summary: &summary) }
-        let renderer = RenditionRenderer()
-        let layout = self.layout, clock = self.clock, timeLimit = settings.frameTimeoutSeconds
+        let rebuild = rebuilder()
         try await withThrowingTaskGroup(of: (RenditionPlan, Result<Rebuilt, RegenerateFailure>).self) { group in
             var inFlight = 0
             var suspectInFlight = false
@@ -54,9 +53,7 @@ extension Regenerator {
                     let route = route(for: plan, from: source)
                     inFlight += 1
                     suspectInFlight = claim.suspect
-                    group.addTask {
-                        (plan, Self.rebuild(plan, route: route, renderer: renderer, layout: layout, timeLimit: timeLimit, clock: clock))
-                    }
+                    group.addTask { (plan, rebuild(plan, route)) }
                     return true
                 }
             }
@@ -93,8 +90,7 @@ extension Regenerator {
     /// left to do.
     private func currentPlan(_ path: FilePathBytes, options: Options) throws -> RenditionPlan? {
         guard let frame = try catalog.frame(at: path) else { return nil }
-        let plan = RenditionPlan(frame: frame, settings: settings.renditions, only: options.renditions, force: options.force,
-                                 missing: missingRenditions(of: frame))
+        let plan = plan(for: frame, options)
         return plan.isEmpty ? nil : plan
     }
 

@@ -106,10 +106,7 @@ public final class Regenerator {
                     guard let pattern = options.frames else { return true }
                     let candidates: [String] = [frame.id, frame.source.label]
                     return candidates.contains { candidate in fnmatch(pattern, candidate, 0) == 0 }
-                }.map { frame in
-                    RenditionPlan(frame: frame, settings: settings.renditions, only: options.renditions, force: options.force,
-                                  missing: missingRenditions(of: frame))
-                }.filter { !$0.isEmpty }
+                }.map { plan(for: $0, options) }.filter { !$0.isEmpty }
                 try await body(plans, frames.count)
                 guard frames.count == Self.batchSize, let last = frames.last else { break }
                 cursor = last.orderKey
@@ -118,6 +115,12 @@ public final class Regenerator {
     }
 
     static let batchSize = 512
+
+    /// What the options ask to be done to one frame, as the catalog and the files have it now.
+    func plan(for frame: CatalogFrame, _ options: Options) -> RenditionPlan {
+        RenditionPlan(frame: frame, settings: settings.renditions, only: options.renditions, force: options.force,
+                      missing: missingRenditions(of: frame))
+    }
 
     private func selectedGalleries(_ options: Options) throws -> [GallerySummary] {
         try catalog.galleries().filter { options.galleries.isEmpty || options.galleries.contains($0.identity.id) }
@@ -205,15 +208,12 @@ public final class Regenerator {
 
     func rebuildBatch(_ plans: [RenditionPlan], prune: Bool, summary: inout Summary, progress: inout Progress,
                       route: (RenditionPlan) -> Route) async throws {
-        let renderer = RenditionRenderer()
-        let layout = self.layout, clock = self.clock, timeLimit = settings.frameTimeoutSeconds
+        let rebuild = rebuilder()
         var pending = zip(plans, plans.map(route)).makeIterator()
         try await withThrowingTaskGroup(of: (RenditionPlan, Result<Rebuilt, RegenerateFailure>).self) { group in
             func startNext() -> Bool {
                 guard let (plan, route) = pending.next() else { return false }
-                group.addTask {
-                    (plan, Self.rebuild(plan, route: route, renderer: renderer, layout: layout, timeLimit: timeLimit, clock: clock))
-                }
+                group.addTask { (plan, rebuild(plan, route)) }
                 return true
             }
             for _ in 0..<workers where !startNext() { break }
@@ -227,6 +227,13 @@ public final class Regenerator {
                 _ = startNext()
             }
         }
+    }
+
+    /// `rebuild` for tasks of their own: one renderer and this run's settings for every frame.
+    func rebuilder() -> @Sendable (RenditionPlan, Route) -> Result<Rebuilt, RegenerateFailure> {
+        let renderer = RenditionRenderer()
+        let layout = self.layout, clock = self.clock, timeLimit = settings.frameTimeoutSeconds
+        return { plan, route in Self.rebuild(plan, route: route, renderer: renderer, layout: layout, timeLimit: timeLimit, clock: clock) }
     }
 
     /// Records one frame's result: `commit` records its renditions (nil for a failure) and says
