@@ -18,21 +18,21 @@ extension PostgresCatalog {
             original: try row.optionalBytes("original").map { FilePathBytes(bytes: $0) })
     }
 
-    public func knownFiles(under root: FilePathBytes) throws(CatalogError) -> [FilePathBytes: KnownFile] {
+    public func knownFiles(under root: FilePathBytes) throws(CatalogError) -> KnownFiles {
         try read { db in
             let rows = try db.rows("""
-                SELECT path, size, mtime_ns, inode, state, original IS NOT NULL AS keeps_original FROM source WHERE root = $1
+                SELECT path, size, mtime_ns, inode, state, original IS NOT NULL AS keeps_original FROM source WHERE root = $1 ORDER BY path
                 """, [.bytes(root.bytes)])
-            var result: [FilePathBytes: KnownFile] = [:]
-            result.reserveCapacity(rows.count)
-            for row in rows {
-                result[FilePathBytes(bytes: try row.bytes("path"))] = KnownFile(
-                    stat: FileStat(size: try row.int64("size"), modifiedNanoseconds: try row.int64("mtime_ns"),
-                                   inode: UInt64(bitPattern: try row.int64("inode"))),
-                    state: SourceState(rawValue: try row.text("state")) ?? .failed,
-                    keepsOriginal: try row["keeps_original"].decode(Bool.self))
+            return try KnownFiles.collect { add in
+                for row in rows {
+                    let file = KnownFile(
+                        stat: FileStat(size: try row.int64("size"), modifiedNanoseconds: try row.int64("mtime_ns"),
+                                       inode: UInt64(bitPattern: try row.int64("inode"))),
+                        state: SourceState(rawValue: try row.text("state")) ?? .failed,
+                        keepsOriginal: try row["keeps_original"].decode(Bool.self))
+                    try row.bytes("path").withUnsafeBytes { add($0, file) }
+                }
             }
-            return result
         }
     }
 

@@ -16,6 +16,8 @@ enum PostgresSchema {
         ("v7: frames left out of their gallery's pages (SQLite v17)", unlistedTail),
         ("v8: companions by format (SQLite v18)", ["CREATE INDEX companion_by_format ON companion(format)"]),
         ("v9: renditions rebuilt by many workers under leases", rebuildItems),
+        ("v10: a SOURCE's files in path order (SQLite v19)",
+         ["DROP INDEX source_root", "CREATE INDEX source_root ON source(root, path)"]),
     ]
 
     static var current: Int { migrations.count }

@@ -3,9 +3,9 @@
 /// SQLite is the embedded implementation; PostgreSQL (the `CupolaPostgres` target) is the shared one
 /// for many workers. The pipeline sees only this protocol and no SQL.
 public protocol Catalog: Sendable {
-    /// Every file recorded under a SOURCE folder, keyed by path bytes: only as much of each as
-    /// telling "unchanged", "gone" or "moved" needs (`source(at:)` reads a whole record).
-    func knownFiles(under root: FilePathBytes) throws(CatalogError) -> [FilePathBytes: KnownFile]
+    /// Every file recorded under a SOURCE folder, in path order: only as much of each as telling
+    /// "unchanged", "gone" or "moved" needs (`source(at:)` reads a whole record).
+    func knownFiles(under root: FilePathBytes) throws(CatalogError) -> KnownFiles
     func source(at path: FilePathBytes) throws(CatalogError) -> SourceRecord?
     /// The frame made from the file at `path`, if it has one.
     func frame(at path: FilePathBytes) throws(CatalogError) -> CatalogFrame?

@@ -112,6 +112,12 @@ enum CatalogSchema {
             // seek that finds none, not a read of every pair in the library.
             try db.execute(sql: "CREATE INDEX companion_by_format ON companion(format)")
         }
+        migrator.registerMigration("v19: a SOURCE's files in path order") { db in
+            // Every run reads the files under each SOURCE in path order, to merge them with the
+            // scan: ordered by the index, not sorted (10^5 rows) after the read.
+            try db.execute(sql: "DROP INDEX source_root")
+            try db.execute(sql: "CREATE INDEX source_root ON source(root, path)")
+        }
         return migrator
     }
 }

@@ -22,20 +22,22 @@ extension SQLiteCatalog {
         row.dataNoCopy(atIndex: index).map { [UInt8]($0) } ?? []
     }
 
-    public func knownFiles(under root: FilePathBytes) throws(CatalogError) -> [FilePathBytes: KnownFile] {
+    public func knownFiles(under root: FilePathBytes) throws(CatalogError) -> KnownFiles {
         try perform {
             try queue.read { db in
-                // No COUNT(*) first to size the dictionary: it cost more than the regrowth it saves.
-                var result: [FilePathBytes: KnownFile] = [:]
+                // In path order straight from the (root, path) index: the scan is matched to it by a merge.
                 let rows = try Row.fetchCursor(db, sql: """
-                    SELECT path, size, mtime_ns, inode, state, original IS NOT NULL FROM source WHERE root = ?
+                    SELECT path, size, mtime_ns, inode, state, original IS NOT NULL FROM source WHERE root = ? ORDER BY path
                     """, arguments: [Data(root.bytes)])
-                while let row = try rows.next() {
-                    result[FilePathBytes(bytes: Self.bytes(row, 0))] = KnownFile(
-                        stat: FileStat(size: row[1], modifiedNanoseconds: row[2], inode: UInt64(bitPattern: row[3])),
-                        state: SourceState(rawValue: row[4]) ?? .failed, keepsOriginal: row[5])
+                return try KnownFiles.collect { add in
+                    while let row = try rows.next() {
+                        let file = KnownFile(stat: FileStat(size: row[1], modifiedNanoseconds: row[2], inode: UInt64(bitPattern: row[3])),
+                                             state: SourceState(rawValue: row[4]) ?? .failed, keepsOriginal: row[5])
+                        try row.withUnsafeData(atIndex: 0) { data in
+                            (data ?? Data()).withUnsafeBytes { add($0, file) }
+                        }
+                    }
                 }
-                return result
             }
         }
     }

@@ -24,7 +24,7 @@ public struct BatchIngest {
         // before any new file is planned, so the library ends as a fresh ingest would make it.
         for (source, result) in scans {
             continuation.yield(.scanned(source, result))
-            for arrival in try pipeline.dropUnchanged(result.arrivals) { continuation.yield(.arrival(arrival)) }
+            for arrival in try pipeline.dropUnchanged(result.arrivals, under: source.path) { continuation.yield(.arrival(arrival)) }
         }
         continuation.finish()
         try await pipeline.run(stream)
@@ -47,8 +47,8 @@ public struct BatchIngest {
         return scans
     }
 
-    private static func knownFiles(under roots: [FilePathBytes], in catalog: any Catalog) async throws -> [(FilePathBytes, [FilePathBytes: KnownFile])] {
-        var known: [(FilePathBytes, [FilePathBytes: KnownFile])] = []
+    private static func knownFiles(under roots: [FilePathBytes], in catalog: any Catalog) async throws -> [(FilePathBytes, KnownFiles)] {
+        var known: [(FilePathBytes, KnownFiles)] = []
         for root in roots { known.append((root, try catalog.knownFiles(under: root))) }
         return known
     }

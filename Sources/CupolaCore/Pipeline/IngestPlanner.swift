@@ -5,7 +5,7 @@ struct IngestPlanner {
     let catalog: any Catalog
     /// What the catalog knows of each file under a SOURCE, compactly; a file's whole record is
     /// read only when it has work to do.
-    private(set) var knownByRoot: [FilePathBytes: [FilePathBytes: KnownFile]] = [:]
+    private(set) var knownByRoot: [FilePathBytes: KnownFiles] = [:]
     /// Who holds each stem this run asked about or changed: the catalog is asked once per stem,
     /// never read whole (a library of 10^6 frames would fill memory). nil: free.
     private var stemOwners: [StemKey: FilePathBytes?] = [:]
@@ -26,7 +26,7 @@ struct IngestPlanner {
     }
 
     /// What the catalog knows under a SOURCE folder; loaded once per folder and run.
-    mutating func known(under root: FilePathBytes) throws(CatalogError) -> [FilePathBytes: KnownFile] {
+    mutating func known(under root: FilePathBytes) throws(CatalogError) -> KnownFiles {
         if let cached = knownByRoot[root] { return cached }
         let loaded = try catalog.knownFiles(under: root)
         knownByRoot[root] = loaded
@@ -34,7 +34,7 @@ struct IngestPlanner {
     }
 
     /// Takes what the catalog knows under `root`, read ahead (while the folder was scanned).
-    mutating func preload(_ files: [FilePathBytes: KnownFile], under root: FilePathBytes) {
+    mutating func preload(_ files: KnownFiles, under root: FilePathBytes) {
         if knownByRoot[root] == nil { knownByRoot[root] = files }
     }
 
@@ -45,23 +45,24 @@ struct IngestPlanner {
     }
 
     /// The files the catalog knows under `root` that are not among `arrivals` (paths unique), in
-    /// path order: the files that went or moved. One lookup per arrival tells which known files
-    /// were seen; no set of 10^5 paths is built to find the one that went.
+    /// path order: the files that went or moved. A scan's arrivals come in path order and are
+    /// merged with the catalog's; no set of 10^5 paths is built to find the one that went.
     mutating func unseenKnownFiles(under root: FilePathBytes, in arrivals: [Arrival]) throws(CatalogError) -> [FilePathBytes] {
-        let known = try known(under: root)
-        // Counting is enough to tell that none went, the usual case.
-        if arrivals.count >= known.count, arrivals.count(where: { known[$0.path] != nil }) == known.count { return [] }
-        var seen = Set<[FilePathBytes: KnownFile].Index>(minimumCapacity: min(arrivals.count, known.count))
-        for arrival in arrivals {
-            if let index = known.index(forKey: arrival.path) { seen.insert(index) }
-        }
-        guard seen.count < known.count else { return [] }
-        return known.indices.filter { !seen.contains($0) }.map { known[$0].key }.sorted()
+        try known(under: root).unseen(among: arrivals)
     }
 
     /// Whether the file is as it was when last ingested or rejected: then it is not even read.
     mutating func isUnchanged(_ arrival: Arrival) throws(CatalogError) -> Bool {
-        guard let known = try known(under: arrival.root)[arrival.path] else { return false }
+        Self.isUnchanged(arrival, known: try known(under: arrival.root)[arrival.path])
+    }
+
+    /// For each of a scan's arrivals (all under `root`, in path order), whether it is unchanged.
+    mutating func unchanged(_ arrivals: [Arrival], under root: FilePathBytes) throws(CatalogError) -> [Bool] {
+        zip(arrivals, try known(under: root).files(for: arrivals)).map { Self.isUnchanged($0, known: $1) }
+    }
+
+    private static func isUnchanged(_ arrival: Arrival, known: KnownFile?) -> Bool {
+        guard let known else { return false }
         return known.stat == arrival.stat && (known.state == .ingested || known.state == .rejected)
     }
 

@@ -16,7 +16,7 @@ extension Pipeline {
         for path in gonePaths {
             if let record = try catalog.source(at: path) { gone.append(record) }
         }
-        let appeared = result.arrivals.filter { known[$0.path] == nil }
+        let appeared = zip(result.arrivals, known.files(for: result.arrivals)).filter { $1 == nil }.map(\.0)
         for pair in MoveMatcher.pairs(gone: gone, appeared: appeared) {
             try move(pair.from, to: pair.to)
         }
@@ -26,9 +26,7 @@ extension Pipeline {
     /// whose size and inode are unchanged at its new path is moved; any other entry under
     /// `from` is gone (its new path, if any, arrives through the settler like a new file).
     func followMove(in source: SourceFolder, from: FilePathBytes, to: FilePathBytes) throws {
-        let affectedPaths = try planner.known(under: source.path).keys
-            .filter { $0 == from || $0.isInside(from) }
-            .sorted()
+        let affectedPaths = try planner.known(under: source.path).entries(atOrInside: from).map(\.path)
         var gone: [FilePathBytes] = []
         for path in affectedPaths {
             guard let record = try catalog.source(at: path) else { continue }
@@ -49,9 +47,7 @@ extension Pipeline {
     /// folder) leave the catalog now rather than at the next rescan. Frames whose original the
     /// library keeps stay, as after a scan.
     func removeGone(in source: SourceFolder, _ path: FilePathBytes) throws {
-        let gone = try planner.known(under: source.path)
-            .compactMap { known, file in (known == path || known.isInside(path)) && !file.keepsOriginal ? known : nil }
-            .sorted()
+        let gone = try planner.known(under: source.path).entries(atOrInside: path).filter { !$0.file.keepsOriginal }.map(\.path)
         for path in gone { planner.forget(path, under: source.path) }
         try removeVanished(gone)
         try commitPending()

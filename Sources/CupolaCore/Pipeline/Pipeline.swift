@@ -126,10 +126,10 @@ public final class Pipeline {
     /// For a batch scan: files whose size, mtime and inode match what the catalog recorded are
     /// counted unchanged here and never become events (at 10^5 files the event loop's cost per
     /// file was most of a no-op run); the rest are returned for the loop.
-    public func dropUnchanged(_ arrivals: [Arrival]) throws -> [Arrival] {
+    public func dropUnchanged(_ arrivals: [Arrival], under root: FilePathBytes) throws -> [Arrival] {
         var rest: [Arrival] = []
-        for arrival in arrivals {
-            guard try planner.isUnchanged(arrival) else {
+        for (arrival, unchanged) in zip(arrivals, try planner.unchanged(arrivals, under: root)) {
+            guard unchanged else {
                 rest.append(arrival)
                 continue
             }
