@@ -42,59 +42,77 @@ public struct BatchScanner: Sendable {
         }
         defer { close(descriptor) }
         let skipReasons = names.map(IntakeFilter.reason(forName:))
-        var stats: [Swift.Result<stat, SystemCallError>?] = []
+        var stats: [Looked] = []
         for (index, name) in names.enumerated() {
             // Stat'ed a batch at a time: a folder of 10^5 entries never holds 10^5 stat buffers.
             if index % Self.statBatch == 0 {
-                stats = lstatEach(names, index..<min(index + Self.statBatch, names.count), skipping: skipReasons,
-                                  in: descriptor, folder: folder)
+                stats = lstatEach(names, index..<min(index + Self.statBatch, names.count), skipping: skipReasons, in: descriptor)
             }
             let path = folder.appending(name)
-            let label = relative + [UInt8(ascii: "/")] + name
             if let reason = skipReasons[index] {
                 result.skipped.append(SkippedEntry(path: path, reason: reason))
                 continue
             }
-            let raw: stat
-            switch stats[index % Self.statBatch]! {
-            case .success(let value):
-                raw = value
-            case .failure(let error) where error.code != ENOENT:
+            let looked = stats[index % Self.statBatch]
+            switch looked {
+            case .skipped, .failed(ENOENT):
+                continue // gone since it was listed
+            case .failed(let code):
                 // Listed but not searchable (read without execute permission): nothing in it can
                 // be reached, so the folder is as unreadable as one that cannot be listed.
+                let error = SystemCallError(call: "lstat", path: path.description, code: code)
                 result.unreadableFolders.append(UnreadableFolder(path: folder, label: relative, error: error))
                 return
-            case .failure:
-                continue // gone since it was listed
-            }
-            switch EntryKind(mode: raw.st_mode) {
-            case .directory:
-                if source.isExcluded(raw) {
-                    result.skipped.append(SkippedEntry(path: path, reason: .library))
-                    continue
+            case .found(let stat, let mode, let identity):
+                switch EntryKind(mode: mode) {
+                case .directory:
+                    if source.isExcluded(identity) {
+                        result.skipped.append(SkippedEntry(path: path, reason: .library))
+                        continue
+                    }
+                    walk(folder: path, relative: Self.joined(relative, name), source: source, into: &result)
+                case .regular:
+                    result.arrivals.append(Arrival(path: path, root: source.path,
+                                                   label: FilePathBytes.display(Self.joined(relative, name)), stat: stat))
+                case .symlink:
+                    result.skipped.append(SkippedEntry(path: path, reason: .symlink))
+                case .other:
+                    result.skipped.append(SkippedEntry(path: path, reason: .notRegularFile))
                 }
-                walk(folder: path, relative: label, source: source, into: &result)
-            case .regular:
-                result.arrivals.append(Arrival(path: path, root: source.path,
-                                               label: FilePathBytes.display(label), stat: FileStat(raw)))
-            case .symlink:
-                result.skipped.append(SkippedEntry(path: path, reason: .symlink))
-            case .other:
-                result.skipped.append(SkippedEntry(path: path, reason: .notRegularFile))
             }
         }
     }
+
+    /// `folder/name`, made in one allocation: a scan makes one for each of 10^5 files.
+    private static func joined(_ folder: [UInt8], _ name: [UInt8]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(folder.count + 1 + name.count)
+        bytes += folder
+        bytes.append(UInt8(ascii: "/"))
+        bytes += name
+        return bytes
+    }
+
+    /// What one name's lstat gave, kept small: a batch of thousands is held at once.
+    private enum Looked {
+        case skipped
+        case failed(Int32)
+        case found(FileStat, mode: mode_t, identity: FolderIdentity)
+    }
+
 
     /// The lstat of each name in `batch` not skipped, by name relative to the folder's descriptor.
     /// Stat is most of what a no-op run over a large folder costs, all of it in the kernel: a
     /// batch of thousands is stat'ed on every core.
     private static let statBatch = 8192
 
-    private func lstatEach(_ names: [[UInt8]], _ batch: Range<Int>, skipping skipReasons: [SkippedEntry.Reason?], in descriptor: Int32,
-                           folder: FilePathBytes) -> [Swift.Result<stat, SystemCallError>?] {
-        @Sendable func lstatOne(_ index: Int) -> Swift.Result<stat, SystemCallError>? {
-            guard skipReasons[index] == nil else { return nil }
-            return Swift.Result { () throws(SystemCallError) in try lstatBytes(names[index], in: descriptor, path: folder.appending(names[index])) }
+    private func lstatEach(_ names: [[UInt8]], _ batch: Range<Int>, skipping skipReasons: [SkippedEntry.Reason?],
+                           in descriptor: Int32) -> [Looked] {
+        @Sendable func lstatOne(_ index: Int) -> Looked {
+            guard skipReasons[index] == nil else { return .skipped }
+            var raw = stat()
+            let code = lstatName(names[index], in: descriptor, into: &raw)
+            return code == 0 ? .found(FileStat(raw), mode: raw.st_mode, identity: FolderIdentity(raw)) : .failed(code)
         }
         let chunks = batch.count < 4096 ? 1 : ProcessInfo.processInfo.activeProcessorCount
         guard chunks > 1 else { return batch.map(lstatOne) }

@@ -52,7 +52,8 @@ public struct SourceFolder: Hashable, Sendable {
         }
     }
 
-    func isExcluded(_ raw: stat) -> Bool { excludedFolders.contains(FolderIdentity(raw)) }
+    func isExcluded(_ raw: stat) -> Bool { isExcluded(FolderIdentity(raw)) }
+    func isExcluded(_ folder: FolderIdentity) -> Bool { excludedFolders.contains(folder) }
 }
 
 /// A folder by device and inode.

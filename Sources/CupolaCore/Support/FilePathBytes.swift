@@ -33,9 +33,15 @@ public struct FilePathBytes: Hashable, Comparable, Sendable, CustomStringConvert
 
     public static func == (lhs: Self, rhs: Self) -> Bool { lhs.bytes == rhs.bytes }
 
+    /// Made in one allocation: a scan makes one path for each of 10^5 files.
     public func appending(_ component: [UInt8]) -> FilePathBytes {
-        if bytes.last == UInt8(ascii: "/") { return FilePathBytes(bytes: bytes + component) }
-        return FilePathBytes(bytes: bytes + [UInt8(ascii: "/")] + component)
+        let separator = bytes.last != UInt8(ascii: "/")
+        var joined: [UInt8] = []
+        joined.reserveCapacity(bytes.count + (separator ? 1 : 0) + component.count)
+        joined += bytes
+        if separator { joined.append(UInt8(ascii: "/")) }
+        joined += component
+        return FilePathBytes(bytes: joined)
     }
 
     public func appending(_ component: String) -> FilePathBytes { appending(Array(component.utf8)) }
