@@ -99,6 +99,28 @@ extension PostgresCatalog: WorkClaims {
         try body()
     }
 
+    public func lockLibrary(exclusive: Bool, wait: Double, holder: String) throws(CatalogError) -> [String]? {
+        let take = exclusive ? "pg_try_advisory_lock" : "pg_try_advisory_lock_shared"
+        let deadline = Date().addingTimeInterval(wait)
+        return try read { db in
+            // The holder's name is the session's: another process that cannot take the lock reads it.
+            try db.execute("SELECT set_config('application_name', $1, false)", [.text(String(holder.prefix(63)))])
+            while true {
+                if try db.rows("SELECT \(take)(\(Self.libraryLock)) AS taken")[0]["taken"].decode(Bool.self) { return nil }
+                guard Date() < deadline else { break }
+                usleep(50_000)
+            }
+            // An advisory lock on one bigint key shows its high and low halves as classid and objid;
+            // it is a lock of this database (the same key in another is another library's).
+            return try db.rows("""
+                SELECT DISTINCT a.application_name AS holder FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                  AND l.classid = \(Self.libraryLock >> 32)
+                  AND l.objid = \(Self.libraryLock & 0xffff_ffff) AND l.objsubid = 1 ORDER BY 1
+                """).map { try $0.text("holder") }
+        }
+    }
+
     public func claimStatus() throws(CatalogError) -> ClaimStatus {
         try read { db in try Self.claimStatus(of: "work_item", in: db) }
     }

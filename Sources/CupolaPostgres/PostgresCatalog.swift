@@ -97,6 +97,8 @@ public final class PostgresCatalog: Catalog, @unchecked Sendable {
     /// Taken shared by every write transaction and exclusively by a worker publishing manifests
     /// (`holdingPublication`).
     static let publicationLock: Int64 = 0x6375_706f_6c61_0002
+    /// The library's lock (`lockLibrary`): what a lock file is to a library on its own SQLite file.
+    static let libraryLock: Int64 = 0x6375_706f_6c61_0003
 
     /// Runs `work` in one transaction: all of it is committed, or none of it. It waits while
     /// another worker publishes manifests, unless it changes nothing a publication reads

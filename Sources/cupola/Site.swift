@@ -35,7 +35,8 @@ struct Site: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let session = try LibrarySession(library: options.library, settingsFile: options.config, command: "site", waitForLock: wait)
+            let session = try LibrarySession(library: options.library, settingsFile: options.config, command: "site", waitForLock: wait,
+                                             catalogURL: options.catalog, connector: CatalogServers.connect)
             // Galleries a killed run left unpublished are published first: the site reads the manifests.
             let dirty = try session.catalog.dirtyGalleries().union(try session.catalog.galleriesAwaitingUpgrade())
             if !dirty.isEmpty {

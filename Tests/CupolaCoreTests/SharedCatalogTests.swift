@@ -77,6 +77,37 @@ struct SharedCatalogTests {
         #expect(try TestIngest.frames(shared, gallery: "iss069").map { $0["format"] as? String } == ["dng"])
     }
 
+    @Test("with a catalog server the library's lock is held there, not in a file: a watcher holds it alone, a worker or a check started beside it is told who has the library, and `site` reads the server too",
+          .enabled(if: TestPostgres.isAvailable, TestPostgres.absentMessage))
+    func lockHeldInServer() throws {
+        let folder = TemporaryFolder()
+        let downlink = try SampleFolder.make(in: folder)
+        let inbox = folder.folder("inbox")
+        let library = folder.url.appendingPathComponent("library").path
+        let url = try TestPostgres.newDatabase()
+        let watcher = try WatchTests.Watcher(inbox: inbox, library: library, extra: ["--catalog", url])
+        let frame = try #require(try FileManager.default.contentsOfDirectory(atPath: downlink.path).sorted().first)
+        try FileManager.default.copyItem(atPath: "\(downlink.path)/\(frame)", toPath: "\(inbox.path)/\(frame)")
+        try WatchTests.Watcher.wait(seconds: 30) { FileManager.default.fileExists(atPath: "\(library)/galleries/index.json") }
+
+        for command in [["ingest", downlink.path], ["verify"], ["site"]] {
+            let busy = try CLI.run(command + ["--library", library, "--catalog", url])
+            #expect(busy.status == 75, "\(command[0]): \(busy.stderr)")
+            #expect(busy.stderr.contains("library is in use by cupola watch "), "\(command[0]): \(busy.stderr)")
+        }
+        #expect(watcher.stop() == 0, "\(watcher.output)")
+
+        let ingest = try CLI.run(["ingest", downlink.path, "--library", library, "--catalog", url])
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        let site = try CLI.run(["site", "--library", library, "--catalog", url, "--json"])
+        #expect(site.status == 0 && site.stdout.contains("\"filesWritten\""), "\(site.stderr)")
+        let verify = try CLI.run(["verify", "--library", library, "--catalog", url])
+        #expect(verify.status == 0 && verify.stdout.contains("library is whole"), "\(verify.stdout)\(verify.stderr)")
+        for leftover in [".cupola.lock", "catalog.sqlite"] {
+            #expect(!FileManager.default.fileExists(atPath: "\(library)/\(leftover)"), "\(leftover) made beside a catalog server")
+        }
+    }
+
     @Test("an unreachable catalog server: exit 74 and a message naming the URL, before any file is read")
     func unreachableServer() throws {
         let folder = TemporaryFolder()

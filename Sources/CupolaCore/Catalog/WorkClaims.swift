@@ -26,6 +26,12 @@ public protocol WorkClaims: Sendable {
     func holdingPublication(_ body: () throws -> Void) throws
     /// Who holds what, for `cupola status`.
     func claimStatus() throws(CatalogError) -> ClaimStatus
+    /// The library's lock, held in the catalog server for this process's connection (a lock file
+    /// does not hold across machines on NFS): shared by workers, exclusive for a command that must
+    /// be the library's only writer or reader of a still library. Released when the process ends,
+    /// however it ends. Waits up to `wait` seconds. nil once taken; otherwise who holds it, each as
+    /// they named themselves in `holder` (empty if they left meanwhile).
+    func lockLibrary(exclusive: Bool, wait: Double, holder: String) throws(CatalogError) -> [String]?
 }
 
 extension WorkClaims {

@@ -62,32 +62,56 @@ public final class LibrarySession {
         } catch {
             throw .cannotCreate("\(error)")
         }
-        if coordinated {
-            lock = nil
-        } else {
+        if server == nil {
             do {
                 lock = try LibraryLock(layout.lockFile, command: command, wait: waitForLock)
             } catch {
                 throw .lock(error)
             }
-            unfinishedMarker = Self.sweepIfUnfinished(layout, firstRun: server == nil
-                && !FileManager.default.fileExists(atPath: layout.catalogFile.description))
+            unfinishedMarker = Self.sweepIfUnfinished(layout, firstRun: !FileManager.default.fileExists(atPath: layout.catalogFile.description))
+        } else {
+            lock = nil
         }
         crashMarker = CrashMarker(layout: layout)
         crashMarker?.arm()
         do {
             catalog = try Self.openCatalog(layout: layout, server: server, connector: connector, readOnly: false)
+        } catch {
+            throw .catalog(error)
+        }
+        if server != nil {
+            // With a catalog server the lock is held there: shared by the workers of a job, and
+            // exclusive for any other writer, which then also sweeps what a killed run left.
+            try Self.lockInCatalog(catalog, exclusive: !coordinated, wait: waitForLock, command: command, library: library)
+            if !coordinated { unfinishedMarker = Self.sweepIfUnfinished(layout, firstRun: false) }
+        }
+        do {
             try MissionRefiling.run(layout: layout, catalog: catalog)
         } catch {
             throw .catalog(error)
         }
     }
 
+    /// Takes the library's lock in the catalog server (`WorkClaims.lockLibrary`).
+    private static func lockInCatalog(_ catalog: any Catalog, exclusive: Bool, wait: Double, command: String, library: String) throws(Failure) {
+        guard let claims = catalog as? any WorkClaims else { return }
+        let holder = "cupola \(command) \(SharedWork.workerName) since \(ISO8601DateFormatter().string(from: Date()))"
+        let holders: [String]?
+        do {
+            holders = try claims.lockLibrary(exclusive: exclusive, wait: wait, holder: holder)
+        } catch {
+            throw .catalog(error)
+        }
+        if let holders {
+            throw .lock(.held(path: library, holder: holders.isEmpty ? "another cupola" : holders.joined(separator: ", ")))
+        }
+    }
+
     /// Opens an existing library to read only: nothing written. With `sharedLockWait`, the lock
     /// is taken shared (waiting up to that long for a writing run), for readers that compare the
-    /// files with the catalog. With `tolerateBadSettings`, unusable settings become the built-in
+    /// files with the catalog (named `reader` to whoever finds the library busy). With `tolerateBadSettings`, unusable settings become the built-in
     /// defaults and `settingsProblem` says why: for commands that only read the catalog.
-    public init(readingLibrary library: String, settingsFile: String? = nil, sharedLockWait: Double? = nil,
+    public init(readingLibrary library: String, settingsFile: String? = nil, sharedLockWait: Double? = nil, reader: String = "verify",
                 tolerateBadSettings: Bool = false, catalogURL: String? = nil, connector: CatalogConnector? = nil) throws(Failure) {
         layout = LibraryLayout(root: FilePathBytes(library))
         do {
@@ -101,7 +125,7 @@ public final class LibrarySession {
         guard FileManager.default.fileExists(atPath: (server == nil ? layout.catalogFile : layout.root).description) else {
             throw .missing(library)
         }
-        if let sharedLockWait {
+        if let sharedLockWait, server == nil {
             do {
                 lock = try LibraryLock.shared(layout.lockFile, wait: sharedLockWait)
             } catch {
@@ -114,6 +138,11 @@ public final class LibrarySession {
             catalog = try Self.openCatalog(layout: layout, server: server, connector: connector, readOnly: true)
         } catch {
             throw .catalog(error)
+        }
+        // Workers share the catalog's lock among themselves, so a reader that must see the
+        // library still takes it alone: while a job runs, its files and catalog differ by design.
+        if let sharedLockWait, server != nil {
+            try Self.lockInCatalog(catalog, exclusive: true, wait: sharedLockWait, command: reader, library: library)
         }
     }
 
