@@ -144,8 +144,7 @@ public struct SitePublisher: Sendable {
         let keepsOriginals = FileManager.default.fileExists(atPath: layout.root.appending("originals").appending(gallery).description)
         for (offset, frame) in frames.enumerated() {
             let original = keepsOriginals ? original(of: frame, gallery: gallery) : nil
-            let json = String(decoding: try Self.encoder.encode(SiteFrame(frame, original: original)), as: UTF8.self)
-            text += HTMLText.scriptSafe(json) + (offset == frames.count - 1 ? "\n" : ",\n")
+            text += HTMLText.scriptSafe(SiteFrame(frame, original: original).json) + (offset == frames.count - 1 ? "\n" : ",\n")
         }
         return Data((text + "]);\n").utf8)
     }
