@@ -71,7 +71,7 @@ struct IIIFPublisher {
             if !single && !rederive, let known = old[page.key], FileManager.default.fileExists(atPath: pageFile.description) {
                 stems[page.key] = known
             } else {
-                let frames = try PublishedFile.read(PublishedPage.self, at: layout.galleryFolder(id).appending(page.path)).frames
+                let frames = try PublishedFile.frames(ofPage: layout.galleryFolder(id).appending(page.path))
                 let canvases = try frames.map { try canvas($0, gallery: id, report: &report) }
                 let document = IIIF.Manifest(id: url("iiif/\(documentPath)"), label: .en(single ? manifest.gallery.title : label),
                                              summary: .en("\(SitePages.frames(frames.count)), \(SitePages.range(page.captureRange))"),

@@ -57,7 +57,7 @@ struct PublishedPage: Decodable {
 }
 
 /// One frame object of a page, the fields the site shows.
-struct PublishedFrame: Decodable {
+struct PublishedFrame: Decodable, Equatable {
     let id: String
     let source: String
     let format: String?
@@ -73,18 +73,18 @@ struct PublishedFrame: Decodable {
     let gps: GPS?
     let renditions: [String: Rendition]
 
-    struct Camera: Decodable {
+    struct Camera: Decodable, Equatable {
         let make: String?
         let model: String?
     }
 
-    struct GPS: Decodable {
+    struct GPS: Decodable, Equatable {
         let latitude: Double
         let longitude: Double
         let altitude: Double?
     }
 
-    struct Rendition: Decodable {
+    struct Rendition: Decodable, Equatable {
         let path: String
         let width: Int
         let height: Int
@@ -100,6 +100,18 @@ public struct SiteError: Error, CustomStringConvertible, Sendable {
 }
 
 enum PublishedFile {
+    /// A page's frames, read without JSONDecoder (`PublishedPage.frames(in:)`).
+    static func frames(ofPage path: FilePathBytes) throws -> [PublishedFrame] {
+        guard let data = FileManager.default.contents(atPath: path.description) else {
+            throw SiteError(file: path.description, reason: "cannot read the published file")
+        }
+        do {
+            return try PublishedPage.frames(in: data)
+        } catch {
+            throw SiteError(file: path.description, reason: "not a page the site can read (\(error))")
+        }
+    }
+
     static func read<T: Decodable>(_ type: T.Type, at path: FilePathBytes) throws -> T {
         guard let data = FileManager.default.contents(atPath: path.description) else {
             throw SiteError(file: path.description, reason: "cannot read the published file")

@@ -84,7 +84,7 @@ public struct SitePublisher: Sendable {
         }
         // Pages are independent, and so are a page's two files: all are made side by side.
         let derived = try toDerive.concurrentMap { page in
-            let frames = try PublishedFile.read(PublishedPage.self, at: layout.galleryFolder(id).appending(page.path)).frames
+            let frames = try PublishedFile.frames(ofPage: layout.galleryFolder(id).appending(page.path))
             let reports = try SiteOutput.allCases.concurrentMap { output in
                 try derive(output, of: page, frames: frames, gallery: id, folder: folder)
             }
