@@ -6,12 +6,18 @@ import PostgresNIO
 /// claimer without making the others wait, and every lease is timed by the server's clock.
 extension PostgresCatalog: WorkClaims {
     public func offer(_ sources: [SourceRecord]) throws(CatalogError) {
-        guard !sources.isEmpty else { return }
+        // One statement per chunk of rows, not per row: a first scan of 10^5 files offers them all.
+        // A path given twice counts once (its last offer), as one row cannot be inserted twice.
+        let rows = Self.lastOfEachPath(sources, path: \.path)
+        guard !rows.isEmpty else { return }
         try write { db in
-            for source in sources {
+            for start in stride(from: 0, to: rows.count, by: Self.rowsPerStatement) {
+                let chunk = rows[start..<min(rows.count, start + Self.rowsPerStatement)]
                 try db.execute("""
                     INSERT INTO work_item (path, root, label, size, mtime_ns, inode, state)
-                    VALUES ($1, $2, $3, $4, $5, $6, 'waiting')
+                    SELECT path, root, label, size, mtime_ns, inode, 'waiting'
+                    FROM unnest($1::bytea[], $2::bytea[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[])
+                        AS offered(path, root, label, size, mtime_ns, inode)
                     ON CONFLICT (path) DO UPDATE SET root = excluded.root, label = excluded.label, size = excluded.size,
                         mtime_ns = excluded.mtime_ns, inode = excluded.inode, state = 'waiting', worker = NULL,
                         lease_until = NULL, isolated = false, expirations = 0
@@ -20,11 +26,29 @@ extension PostgresCatalog: WorkClaims {
                             IS DISTINCT FROM (excluded.size, excluded.mtime_ns, excluded.inode)
                         OR NOT EXISTS (SELECT 1 FROM source s WHERE s.path = excluded.path AND s.state IN ('ingested', 'rejected')
                                        AND (s.size, s.mtime_ns, s.inode) = (excluded.size, excluded.mtime_ns, excluded.inode)))
-                    """, [.bytes(source.path.bytes), .bytes(source.root.bytes), .text(source.label),
-                          .int(Int(source.stat.size)), .int(Int(source.stat.modifiedNanoseconds)),
-                          .int(Int(Int64(bitPattern: source.stat.inode)))])
+                    """, [.byteArrays(chunk.map(\.path.bytes)), .byteArrays(chunk.map(\.root.bytes)), .texts(chunk.map(\.label)),
+                          .ints(chunk.map { Int($0.stat.size) }), .ints(chunk.map { Int($0.stat.modifiedNanoseconds) }),
+                          .ints(chunk.map { Int(Int64(bitPattern: $0.stat.inode)) })])
             }
         }
+    }
+
+    /// Rows bound to one statement: a few MB of parameters at most.
+    static let rowsPerStatement = 5000
+
+    /// The last of each path among `items`, in the order of their first appearance.
+    static func lastOfEachPath<T>(_ items: [T], path: (T) -> FilePathBytes) -> [T] {
+        var position: [FilePathBytes: Int] = [:]
+        var result: [T] = []
+        for item in items {
+            if let index = position[path(item)] {
+                result[index] = item
+            } else {
+                position[path(item)] = result.count
+                result.append(item)
+            }
+        }
+        return result
     }
 
     public func claim(worker: String, limit: Int, lease: Double) throws(CatalogError) -> ClaimBatch {

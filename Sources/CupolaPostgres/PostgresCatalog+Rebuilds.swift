@@ -7,25 +7,33 @@ import PostgresNIO
 /// (renewed by `renew`, with the ingest claims).
 extension PostgresCatalog: RebuildClaims {
     public func offerRebuilds(_ offers: [RebuildOffer], forcedSince: Double?) throws(CatalogError) -> [FilePathBytes] {
-        guard !offers.isEmpty else { return [] }
+        let rows = Self.lastOfEachPath(offers, path: \.path)
+        guard !rows.isEmpty else { return [] }
         // Milliseconds: postgres-nio binds no floating point here, and a millisecond is plenty.
         let since = SQLValue.int(forcedSince.map { Int(($0 * 1000).rounded(.down)) })
         return try write { db in
             var poisoned: [FilePathBytes] = []
-            for offer in offers {
-                let opened = try db.execute("""
-                    INSERT INTO rebuild_item (path, goal, state) VALUES ($1, $2, 'waiting')
-                    ON CONFLICT (path) DO UPDATE SET goal = excluded.goal, state = 'waiting', worker = NULL,
-                        lease_until = NULL, isolated = false, expirations = 0, finished_at = NULL
-                    WHERE (rebuild_item.state = 'finished'
-                            AND ($3::bigint IS NULL OR rebuild_item.finished_at < to_timestamp($3::bigint / 1000.0)))
-                        OR (rebuild_item.state = 'poisoned' AND rebuild_item.goal <> excluded.goal)
-                    """, [.bytes(offer.path.bytes), .text(offer.goal), since])
-                // Not opened: waiting or claimed already (nothing to say), or poisoned by this goal.
-                if opened == 0, try db.int("SELECT count(*) FROM rebuild_item WHERE path = $1 AND state = 'poisoned'",
-                                            [.bytes(offer.path.bytes)]) > 0 {
-                    poisoned.append(offer.path)
-                }
+            for start in stride(from: 0, to: rows.count, by: Self.rowsPerStatement) {
+                let chunk = rows[start..<min(rows.count, start + Self.rowsPerStatement)]
+                // The final SELECT sees the table as it was before the insert: a row poisoned then,
+                // and not opened now (the same goal), is one the caller reports.
+                poisoned += try db.rows("""
+                    WITH offered AS (
+                        SELECT * FROM unnest($1::bytea[], $2::text[]) WITH ORDINALITY AS o(path, goal, position)
+                    ), opened AS (
+                        INSERT INTO rebuild_item (path, goal, state) SELECT path, goal, 'waiting' FROM offered
+                        ON CONFLICT (path) DO UPDATE SET goal = excluded.goal, state = 'waiting', worker = NULL,
+                            lease_until = NULL, isolated = false, expirations = 0, finished_at = NULL
+                        WHERE (rebuild_item.state = 'finished'
+                                AND ($3::bigint IS NULL OR rebuild_item.finished_at < to_timestamp($3::bigint / 1000.0)))
+                            OR (rebuild_item.state = 'poisoned' AND rebuild_item.goal <> excluded.goal)
+                        RETURNING path
+                    )
+                    SELECT offered.path FROM offered JOIN rebuild_item r ON r.path = offered.path
+                    WHERE r.state = 'poisoned' AND offered.path NOT IN (SELECT path FROM opened)
+                    ORDER BY offered.position
+                    """, [.byteArrays(chunk.map(\.path.bytes)), .texts(chunk.map(\.goal)), since])
+                    .map { FilePathBytes(bytes: try $0.bytes("path")) }
             }
             return poisoned
         }

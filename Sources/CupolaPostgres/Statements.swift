@@ -8,8 +8,11 @@ enum SQLValue {
     case text(String?)
     case bytes([UInt8]?)
     case int(Int?)
-    /// A `text[]`, for `= ANY($n)`.
+    /// A `text[]`, for `= ANY($n)` or `unnest($n)`.
     case texts([String])
+    /// A `bytea[]` and a `bigint[]`, for `unnest($n)`: many rows in one statement.
+    case byteArrays([[UInt8]])
+    case ints([Int])
 }
 
 /// Statements on the catalog's connection, each waited for: the catalog's calls are synchronous.
@@ -40,6 +43,8 @@ struct Statements {
             case .bytes(let bytes): try binds.append(bytes.map { Data($0) })
             case .int(let int): binds.append(int)
             case .texts(let texts): binds.append(texts)
+            case .byteArrays(let arrays): binds.append(arrays.map { ByteBuffer(bytes: $0) })
+            case .ints(let ints): binds.append(ints)
             }
         }
         return try watch.wait(connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger),

@@ -37,9 +37,11 @@ struct ClaimBench: ParsableCommand {
             SourceRecord(path: FilePathBytes("/bench/job-\(index)"), root: FilePathBytes("/bench"), label: "job-\(index)",
                          stat: FileStat(size: 1, modifiedNanoseconds: 0, inode: UInt64(index)), state: .processing)
         }
+        let offerStarted = Date()
         for start in stride(from: 0, to: sources.count, by: 1000) {
             try offering.offer(Array(sources[start..<min(sources.count, start + 1000)]))
         }
+        let offerSeconds = Date().timeIntervalSince(offerStarted)
         let connections = try (0..<claimers).map { _ in try PostgresCatalog(url: catalog) }
         let finished = Mutex(0), failure = Mutex<String?>(nil)
         let done = DispatchGroup()
@@ -66,7 +68,7 @@ struct ClaimBench: ParsableCommand {
         let seconds = Date().timeIntervalSince(started)
         if let problem = failure.withLock({ $0 }) { throw ValidationError("claimer failed: \(problem)") }
         let count = finished.withLock { $0 }
-        print(String(format: "{\"jobs\": %d, \"claimers\": %d, \"batch\": %d, \"seconds\": %.2f, \"claimsPerSecond\": %.0f}",
-                     count, claimers, batch, seconds, Double(count) / seconds))
+        print(String(format: "{\"jobs\": %d, \"claimers\": %d, \"batch\": %d, \"seconds\": %.2f, \"claimsPerSecond\": %.0f, \"offersPerSecond\": %.0f}",
+                     count, claimers, batch, seconds, Double(count) / seconds, Double(jobs) / offerSeconds))
     }
 }

@@ -15,12 +15,20 @@ struct WorkClaimTests {
         try (0..<count).map { _ in try PostgresCatalog(url: url) }
     }
 
+    @Test("an offer larger than one statement's rows lands whole, a path given twice in it once")
+    func largeOffer() throws {
+        let catalog = try PostgresCatalog(url: try TestPostgres.newDatabase())
+        try catalog.offer(sources(12_000) + sources(10))
+        let status = try catalog.claimStatus()
+        #expect(status.waiting == 12_000 && status.claimed.isEmpty && status.finished == 0)
+    }
+
     @Test("4 workers claiming at once each get different items, and together all of them; offering twice adds nothing")
     func claimsAreDisjoint() throws {
         let url = try TestPostgres.newDatabase()
         let catalogs = try workers(4, url: url)
         try catalogs[0].offer(sources(400))
-        try catalogs[1].offer(sources(400))
+        try catalogs[1].offer(sources(400) + sources(30))
         // Threads of their own, as processes would be: tasks on the shared pool, blocked in their
         // catalog calls, may run one after the other when other tests hold the pool's threads.
         let taken = Mutex<[[FilePathBytes]]>([])
