@@ -94,8 +94,13 @@ struct Regenerate: AsyncParsableCommand {
             }
             let summary = try await regenerator.run(selection)
             progress?.finish()
+            let data = try RunReport.encoder.encode(summary)
+            // `status` says what ran last, and how it ended: a regenerate as much as an ingest.
+            if !dryRun {
+                try session.catalog.recordRun(RunRecord(command: "regenerate", finished: ISO8601DateFormatter().string(from: Date()),
+                                                        exitCode: summary.exitCode, summary: String(decoding: data, as: UTF8.self)))
+            }
             if options.json {
-                let data = try RunReport.encoder.encode(summary)
                 Terminal.output(String(decoding: data, as: UTF8.self))
             } else if !summary.isQuiet || Terminal.standardOutputIsInteractive {
                 for problem in summary.problems { Terminal.error("\(RunReport.oneLine(problem.file)): \(problem.reason)") }

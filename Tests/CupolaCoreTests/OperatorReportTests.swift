@@ -182,6 +182,18 @@ struct OperatorReportTests {
         #expect(summary["ingested"] as? Int == SampleDownlink.frames.count)
     }
 
+    @Test("status names a regenerate as the last run, with its summary; a dry run is not a run")
+    func regenerateIsALastRun() async throws {
+        let fixture = try await SampleLibrary.ingested()
+        try fixture.settings("[[rendition]]\nname = \"thumb\"\nsize = 200\nquality = 80\n")
+        #expect(try fixture.cupola(["regenerate"]).status == 0)
+        #expect(try fixture.cupola(["regenerate", "--dry-run"]).status == 0)
+        let lastRun = try #require(try fixture.json(["status"])["lastRun"] as? [String: Any])
+        #expect(lastRun["command"] as? String == "regenerate" && lastRun["exitCode"] as? Int == 0, "\(lastRun)")
+        let summary = try #require(lastRun["summary"] as? [String: Any], "\(lastRun)")
+        #expect(summary["framesRebuilt"] as? Int == SampleDownlink.frames.count, "\(summary)")
+    }
+
     @Test("regenerate --prune removes the folders it leaves empty")
     func pruneRemovesEmptyFolders() async throws {
         let fixture = try await SampleLibrary.ingested()
