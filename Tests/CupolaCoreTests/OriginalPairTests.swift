@@ -24,7 +24,7 @@ struct OriginalPairTests {
             jpeg = try SyntheticImage.jpeg(width: 480, height: 320, exif: exif.build())
         }
 
-        @discardableResult func writeRaw() -> URL { folder.write(raw, to: "in/\(OriginalPairTests.id).NEF") }
+        @discardableResult func writeRaw(suffix: String = ".NEF") -> URL { folder.write(raw, to: "in/\(OriginalPairTests.id)\(suffix)") }
         @discardableResult func writeJPEG() -> URL { folder.write(jpeg, to: "in/\(OriginalPairTests.id).JPG") }
 
         /// `clock` counts the run's decodes.
@@ -92,6 +92,29 @@ struct OriginalPairTests {
         #expect(summary.pairedOriginals == 1)
         #expect(summary.line.hasPrefix("1 frame in 1 gallery, 1 raw file kept beside its JPEG,"), "\(summary.line)")
         try Self.expectPaired(pair)
+    }
+
+    @Test("a raw whose name sorts before its JPEG's (a DNG) still goes after it: one decode, the plain stem; under pairs = raw a NEF goes first")
+    func primaryGoesFirst() async throws {
+        let dng = try Pair()
+        dng.writeRaw(suffix: ".DNG")
+        dng.writeJPEG()
+        let clock = StageClock()
+        let summary = try await dng.ingest(clock: clock)
+        #expect(clock.count(.decode) == 1, "decodes: \(clock.count(.decode))")
+        #expect(summary.pairedOriginals == 1 && summary.sharedIds.isEmpty, "\(summary.sharedIds)")
+        #expect(try dng.frames().map { $0["format"] as? String } == ["jpeg"])
+        #expect(try dng.renditionFiles("large") == ["\(Self.id).jpg"], "the JPEG keeps the frame id as its stem")
+
+        let nef = try Pair()
+        nef.writeRaw()
+        nef.writeJPEG()
+        let rawClock = StageClock()
+        let rawSummary = try await nef.ingest(pairs: .raw, clock: rawClock)
+        #expect(rawClock.count(.decode) == 1, "decodes: \(rawClock.count(.decode))")
+        #expect(rawSummary.pairedOriginals == 1)
+        try Self.expectPaired(nef, primary: .raw)
+        #expect(try nef.renditionFiles("large") == ["\(Self.id).jpg"])
     }
 
     @Test("the JPEG first and the raw in a later run, or the other way round, give the same frame")

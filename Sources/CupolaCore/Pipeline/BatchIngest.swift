@@ -24,7 +24,10 @@ public struct BatchIngest {
         // before any new file is planned, so the library ends as a fresh ingest would make it.
         for (source, result) in scans {
             continuation.yield(.scanned(source, result))
-            for arrival in try pipeline.dropUnchanged(result.arrivals, under: source.path) { continuation.yield(.arrival(arrival)) }
+            let changed = try pipeline.dropUnchanged(result.arrivals, under: source.path)
+            for arrival in PairOrder.primaryFirst(changed, pairs: pipeline.configuration.settings.pairPrimary) {
+                continuation.yield(.arrival(arrival))
+            }
         }
         continuation.finish()
         try await pipeline.run(stream)
