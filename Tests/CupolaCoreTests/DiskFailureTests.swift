@@ -56,6 +56,22 @@ struct DiskFailureTests {
         #expect(try TestIngest.manifest(mount.path, gallery: "iss069")["frameCount"] as? Int == 30)
     }
 
+    @Test("a disk too full to hold a new catalog: 75, no catalog and no temporary file left, and the next run with space makes it whole")
+    func fullBeforeTheCatalog() throws {
+        let folder = TemporaryFolder()
+        let downlink = try SampleFolder.make(in: folder)
+        let mount = try Mount(folder.url.appendingPathComponent("library"), size: "96k")
+        let result = try CLI.run(["ingest", downlink.path, "--library", mount.path])
+        #expect(result.status == 75, "\(result.stderr)")
+        #expect(result.stderr.contains("disk full"), "\(result.stderr)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: mount.path).filter { $0.contains("catalog") }
+        #expect(left.isEmpty, "\(left)")
+        mount.remount("size=64m")
+        let again = try CLI.run(["ingest", downlink.path, "--library", mount.path])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try TestIngest.manifest(mount.path, gallery: "iss069")["frameCount"] as? Int ?? 0 > 0)
+    }
+
     @Test("a read-only library stops the run with 74 and changes nothing")
     func readOnly() throws {
         let folder = TemporaryFolder()

@@ -1,5 +1,8 @@
 import Foundation
 import GRDB
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The embedded catalog: one SQLite file in WAL mode, reached through one serial GRDB queue.
 public final class SQLiteCatalog: Catalog {
@@ -43,6 +46,9 @@ public final class SQLiteCatalog: Catalog {
             throw error
         } catch let error as DatabaseError where [.SQLITE_NOTADB, .SQLITE_CORRUPT].contains(error.resultCode) {
             throw .damaged(path: path, detail: error.message ?? "\(error.resultCode)")
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL
+                    || (error.resultCode == .SQLITE_IOERR && Self.isFull(directoryOf: path)) {
+            throw .diskFull(path: path)
         } catch {
             throw .cannotOpen(path: path, detail: "\(error)")
         }
@@ -51,14 +57,31 @@ public final class SQLiteCatalog: Catalog {
     /// Sets a new catalog up under a temporary name and renames it into place once its schema is
     /// complete: a run killed in its first moments leaves no half-made catalog that a reader would
     /// trip over, only a temporary file that the next run removes.
+    /// It is made with a rollback journal, not WAL: a disk that fills up part-way fails the step
+    /// that met it, and no WAL holding part of the schema is left beside a file that the rename
+    /// would put in place without it (that made a "malformed" catalog). The first open turns WAL on.
     private static func create(at path: String, configuration: Configuration) throws {
         let file = URL(fileURLWithPath: path)
         let temporary = file.deletingLastPathComponent()
             .appendingPathComponent(AtomicFile.temporaryMarker + file.lastPathComponent + ".\(getpid())").path
-        let queue = try DatabaseQueue(path: temporary, configuration: configuration)
-        try CatalogSchema.migrator.migrate(queue)
-        try queue.close()
-        try systemCall("rename", path: FilePathBytes(path)) { rename(temporary, path) }
+        var setup = Configuration()
+        setup.foreignKeysEnabled = configuration.foreignKeysEnabled
+        do {
+            let queue = try DatabaseQueue(path: temporary, configuration: setup)
+            try CatalogSchema.migrator.migrate(queue)
+            try queue.close()
+            try systemCall("rename", path: FilePathBytes(path)) { rename(temporary, path) }
+        } catch {
+            for suffix in ["", "-journal", "-wal", "-shm"] { unlink(temporary + suffix) }
+            throw error
+        }
+    }
+
+    /// Whether the file system holding `path` has no block left for us: SQLite reports a failed
+    /// write as an I/O error, not always as "full".
+    private static func isFull(directoryOf path: String) -> Bool {
+        var info = statvfs()
+        return statvfs(URL(fileURLWithPath: path).deletingLastPathComponent().path, &info) == 0 && info.f_bavail == 0
     }
 
     /// SQLite's own check of every page and index: nil when whole, else what it found.
