@@ -96,10 +96,7 @@ struct Regenerate: AsyncParsableCommand {
             progress?.finish()
             let data = try RunReport.encoder.encode(summary)
             // `status` says what ran last, and how it ended: a regenerate as much as an ingest.
-            if !dryRun {
-                try session.catalog.recordRun(RunRecord(command: "regenerate", finished: ISO8601DateFormatter().string(from: Date()),
-                                                        exitCode: summary.exitCode, summary: String(decoding: data, as: UTF8.self)))
-            }
+            if !dryRun { try RunReport.record(command: "regenerate", exitCode: summary.exitCode, summary: data, in: session.catalog) }
             if options.json {
                 Terminal.output(String(decoding: data, as: UTF8.self))
             } else if !summary.isQuiet || Terminal.standardOutputIsInteractive {

@@ -71,11 +71,13 @@ enum RunReport {
     }
 
     static func record(_ summary: RunSummary, in catalog: any Catalog) throws {
-        let data = try encoder.encode(JSONSummary(summary: summary))
-        try catalog.recordRun(RunRecord(command: summary.command,
-                                        finished: ISO8601DateFormatter().string(from: Date()),
-                                        exitCode: summary.exitCode,
-                                        summary: String(decoding: data, as: UTF8.self)))
+        try record(command: summary.command, exitCode: summary.exitCode, summary: try encoder.encode(JSONSummary(summary: summary)), in: catalog)
+    }
+
+    /// The run `status` shows as the last one: its command, how it ended, and its JSON summary.
+    static func record(command: String, exitCode: Int32, summary: Data, in catalog: any Catalog) throws {
+        try catalog.recordRun(RunRecord(command: command, finished: ISO8601DateFormatter().string(from: Date()),
+                                        exitCode: exitCode, summary: String(decoding: summary, as: UTF8.self)))
     }
 
     /// The summary plus its exit code, as scripts read it.

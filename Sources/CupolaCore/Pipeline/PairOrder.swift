@@ -34,15 +34,20 @@ enum PairOrder {
     }
 
     /// The path up to its last component's last dot: equal for `x.DNG` and `x.JPG` in one folder.
+    /// Slices of the path, nothing copied: a first scan asks this of every file twice.
     private static func stemPath(_ path: FilePathBytes) -> ArraySlice<UInt8> {
-        let name = path.bytes.count - path.lastComponent.count
+        let name = nameStart(path)
         guard let dot = path.bytes[name...].lastIndex(of: UInt8(ascii: ".")), dot > name else { return path.bytes[...] }
         return path.bytes[..<dot]
     }
 
     private static func isRaw(_ path: FilePathBytes) -> Bool {
-        let name = path.lastComponent
-        guard let dot = name.lastIndex(of: UInt8(ascii: ".")) else { return false }
-        return rawExtensions.contains(String(decoding: name[(dot + 1)...], as: UTF8.self).lowercased())
+        let name = nameStart(path)
+        guard let dot = path.bytes[name...].lastIndex(of: UInt8(ascii: ".")) else { return false }
+        return rawExtensions.contains(String(decoding: path.bytes[(dot + 1)...], as: UTF8.self).lowercased())
+    }
+
+    private static func nameStart(_ path: FilePathBytes) -> Int {
+        path.bytes.lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 } ?? 0
     }
 }

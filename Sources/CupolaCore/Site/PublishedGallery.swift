@@ -102,24 +102,22 @@ public struct SiteError: Error, CustomStringConvertible, Sendable {
 enum PublishedFile {
     /// A page's frames, read without JSONDecoder (`PublishedPage.frames(in:)`).
     static func frames(ofPage path: FilePathBytes) throws -> [PublishedFrame] {
-        guard let data = FileManager.default.contents(atPath: path.description) else {
-            throw SiteError(file: path.description, reason: "cannot read the published file")
-        }
-        do {
-            return try PublishedPage.frames(in: data)
-        } catch {
-            throw SiteError(file: path.description, reason: "not a page the site can read (\(error))")
-        }
+        try read(at: path, as: "page", PublishedPage.frames(in:))
     }
 
     static func read<T: Decodable>(_ type: T.Type, at path: FilePathBytes) throws -> T {
+        try read(at: path, as: "manifest") { try JSONDecoder().decode(type, from: $0) }
+    }
+
+    /// The file's bytes through `parse`; a file that cannot be read or parsed is named with why.
+    private static func read<T>(at path: FilePathBytes, as kind: String, _ parse: (Data) throws -> T) throws -> T {
         guard let data = FileManager.default.contents(atPath: path.description) else {
             throw SiteError(file: path.description, reason: "cannot read the published file")
         }
         do {
-            return try JSONDecoder().decode(type, from: data)
+            return try parse(data)
         } catch {
-            throw SiteError(file: path.description, reason: "not a manifest the site can read (\(error))")
+            throw SiteError(file: path.description, reason: "not a \(kind) the site can read (\(error))")
         }
     }
 }
