@@ -5,30 +5,34 @@ import PostgresNIO
 /// Work shared among many workers: `FOR UPDATE SKIP LOCKED` hands each waiting item to one
 /// claimer without making the others wait, and every lease is timed by the server's clock.
 extension PostgresCatalog: WorkClaims {
-    public func offer(_ sources: [SourceRecord]) throws(CatalogError) {
+    public func offer(_ offers: [WorkOffer]) throws(CatalogError) {
         // One statement per chunk of rows, not per row: a first scan of 10^5 files offers them all.
         // A path given twice counts once (its last offer), as one row cannot be inserted twice.
-        let rows = Self.lastOfEachPath(sources, path: \.path)
+        let rows = Self.lastOfEachPath(offers, path: \.source.path)
         guard !rows.isEmpty else { return }
         try write { db in
             for start in stride(from: 0, to: rows.count, by: Self.rowsPerStatement) {
                 let chunk = rows[start..<min(rows.count, start + Self.rowsPerStatement)]
                 try db.execute("""
-                    INSERT INTO work_item (path, root, label, size, mtime_ns, inode, state)
-                    SELECT path, root, label, size, mtime_ns, inode, 'waiting'
-                    FROM unnest($1::bytea[], $2::bytea[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[])
-                        AS offered(path, root, label, size, mtime_ns, inode)
+                    INSERT INTO work_item (path, root, label, size, mtime_ns, inode, frame, companion, state)
+                    SELECT path, root, label, size, mtime_ns, inode, frame, companion, 'waiting'
+                    FROM unnest($1::bytea[], $2::bytea[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[],
+                                $7::text[], $8::bool[])
+                        AS offered(path, root, label, size, mtime_ns, inode, frame, companion)
                     ON CONFLICT (path) DO UPDATE SET root = excluded.root, label = excluded.label, size = excluded.size,
-                        mtime_ns = excluded.mtime_ns, inode = excluded.inode, state = 'waiting', worker = NULL,
+                        mtime_ns = excluded.mtime_ns, inode = excluded.inode, frame = excluded.frame,
+                        companion = excluded.companion, state = 'waiting', worker = NULL,
                         lease_until = NULL, isolated = false, expirations = 0
                     WHERE work_item.state = 'finished' AND (
                         (work_item.size, work_item.mtime_ns, work_item.inode)
                             IS DISTINCT FROM (excluded.size, excluded.mtime_ns, excluded.inode)
                         OR NOT EXISTS (SELECT 1 FROM source s WHERE s.path = excluded.path AND s.state IN ('ingested', 'rejected')
                                        AND (s.size, s.mtime_ns, s.inode) = (excluded.size, excluded.mtime_ns, excluded.inode)))
-                    """, [.byteArrays(chunk.map(\.path.bytes)), .byteArrays(chunk.map(\.root.bytes)), .texts(chunk.map(\.label)),
-                          .ints(chunk.map { Int($0.stat.size) }), .ints(chunk.map { Int($0.stat.modifiedNanoseconds) }),
-                          .ints(chunk.map { Int(Int64(bitPattern: $0.stat.inode)) })])
+                    """, [.byteArrays(chunk.map(\.source.path.bytes)), .byteArrays(chunk.map(\.source.root.bytes)),
+                          .texts(chunk.map(\.source.label)), .ints(chunk.map { Int($0.source.stat.size) }),
+                          .ints(chunk.map { Int($0.source.stat.modifiedNanoseconds) }),
+                          .ints(chunk.map { Int(Int64(bitPattern: $0.source.stat.inode)) }),
+                          .texts(chunk.map(\.frame)), .bools(chunk.map(\.companion))])
             }
         }
     }
@@ -79,9 +83,14 @@ extension PostgresCatalog: WorkClaims {
                     """, [.bytes(source.path.bytes), .text(worker), milliseconds])
                 return ClaimBatch(claims: [WorkClaim(source: source, suspect: true)], poisoned: poisoned)
             }
+            // Not a file whose frame has another claimed, nor a companion whose primary still waits
+            // (a claim of it under way in another transaction shows as waiting, locked).
             let rows = try db.rows("""
                 UPDATE work_item w SET state = 'claimed', worker = $1, lease_until = now() + make_interval(secs => $2::float8 / 1000)
-                FROM (SELECT path FROM work_item WHERE state = 'waiting' ORDER BY path LIMIT $3 FOR UPDATE SKIP LOCKED) pick
+                FROM (SELECT path FROM work_item c WHERE state = 'waiting'
+                          AND NOT EXISTS (SELECT 1 FROM work_item o WHERE o.frame = c.frame AND o.path <> c.path
+                                          AND (o.state = 'claimed' OR (c.companion AND NOT o.companion AND o.state = 'waiting')))
+                      ORDER BY companion, path LIMIT $3 FOR UPDATE SKIP LOCKED) pick
                 WHERE w.path = pick.path
                 RETURNING w.*
                 """, [.text(worker), milliseconds, .int(limit)])

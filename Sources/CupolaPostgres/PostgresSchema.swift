@@ -18,6 +18,7 @@ enum PostgresSchema {
         ("v9: renditions rebuilt by many workers under leases", rebuildItems),
         ("v10: a SOURCE's files in path order (SQLite v19)",
          ["DROP INDEX source_root", "CREATE INDEX source_root ON source(root, path)"]),
+        ("v11: the files of one frame claimed one after the other, primary first", framesOfWork),
     ]
 
     static var current: Int { migrations.count }
@@ -299,6 +300,17 @@ enum PostgresSchema {
         """
         CREATE INDEX work_item_state ON work_item(state, path)
         """,
+    ]
+
+    /// Each work item's frame (`gallery/id`) and whether it is a companion (`WorkOffer`): claims
+    /// take companions last, and skip a file while another of its frame is claimed (a companion
+    /// while its primary waits, too). Items offered
+    /// before have no frame, and are claimed as before.
+    private static let framesOfWork = [
+        "ALTER TABLE work_item ADD COLUMN frame TEXT COLLATE \"C\"",
+        "ALTER TABLE work_item ADD COLUMN companion BOOLEAN NOT NULL DEFAULT false",
+        "CREATE INDEX work_item_claimable ON work_item(companion, path) WHERE state = 'waiting'",
+        "CREATE INDEX work_item_frame ON work_item(frame) WHERE state <> 'finished'",
     ]
 
     /// Rebuilds shared among many `regenerate` workers (`RebuildClaims`): one row a frame's source,

@@ -10,9 +10,10 @@ enum SQLValue {
     case int(Int?)
     /// A `text[]`, for `= ANY($n)` or `unnest($n)`.
     case texts([String])
-    /// A `bytea[]` and a `bigint[]`, for `unnest($n)`: many rows in one statement.
+    /// A `bytea[]`, a `bigint[]` and a `bool[]`, for `unnest($n)`: many rows in one statement.
     case byteArrays([[UInt8]])
     case ints([Int])
+    case bools([Bool])
 }
 
 /// Statements on the catalog's connection, each waited for: the catalog's calls are synchronous.
@@ -45,6 +46,7 @@ struct Statements {
             case .texts(let texts): binds.append(texts)
             case .byteArrays(let arrays): binds.append(arrays.map { ByteBuffer(bytes: $0) })
             case .ints(let ints): binds.append(ints)
+            case .bools(let bools): binds.append(bools)
             }
         }
         return try watch.wait(connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger),

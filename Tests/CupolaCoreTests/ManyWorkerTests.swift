@@ -107,6 +107,32 @@ struct ManyWorkerTests {
         #expect(try SchemaCheck.problems(galleries: "\(shared)/galleries").status == 0)
     }
 
+    @Test("2 workers over DNG + JPEG pairs whose raws sort first: each JPEG decoded once and its raw joined undecoded, the library as one SQLite process makes it")
+    func rawPairs() throws {
+        let folder = TemporaryFolder()
+        let downlink = folder.folder("downlink")
+        let pairs = 6
+        for index in 0..<pairs {
+            let id = "ISS069-E-\(60001 + index)"
+            let exif = SampleDownlink.nikon("NIKON D5", serial: "2007934", taken: "2023:04:02 10:11:\(10 + index)")
+            try SyntheticRaw(width: 600, height: 400, previewLongEdge: 600, exif: exif).dng()
+                .write(to: downlink.appendingPathComponent("\(id).DNG"))
+            try SyntheticImage.jpeg(width: 480 + index * 8, height: 320, exif: exif.build())
+                .write(to: downlink.appendingPathComponent("\(id).JPG"))
+        }
+        let reference = try Self.reference(downlink, in: folder)
+        let url = try TestPostgres.newDatabase()
+        let shared = folder.url.appendingPathComponent("shared").path
+        let workers = try (0..<2).map { _ in
+            try Self.launch(["ingest", downlink.path, "--library", shared, "--catalog", url, "--jobs", "1", "--json", "--stats"])
+        }
+        let summaries = Self.summaries(of: workers)
+        let decodes = summaries.map { ($0["stageRuns"] as? [String: Any])?["decode"] as? Int ?? 0 }
+        #expect(decodes.reduce(0, +) == pairs, "decodes per worker: \(decodes)")
+        #expect(summaries.map { $0["pairedOriginals"] as? Int ?? 0 }.reduce(0, +) == pairs)
+        try Self.expectSameGalleries(shared, as: reference, "2 workers over raw pairs")
+    }
+
     @Test("a worker stopped (SIGSTOP) past its lease: another takes its frame over, its late result is dropped, the library is identical")
     func stoppedWorker() throws {
         let folder = TemporaryFolder()

@@ -149,4 +149,32 @@ struct WorkClaimTests {
         #expect(frames.count == ids.count, "\(frames.filter { $0.format != "jpeg" }.map(\.id))")
         #expect(frames.allSatisfy { $0.format == "jpeg" && $0.companions.count == 1 })
     }
+
+    @Test("a raw is claimed after every JPEG, and not while its JPEG waits or is claimed")
+    func companionsWaitForTheirFrame() throws {
+        let url = try TestPostgres.newDatabase()
+        let catalogs = try workers(2, url: url)
+        // Two frames, each a DNG and a JPEG: the DNG's path sorts first.
+        func offer(_ number: Int, _ suffix: String, companion: Bool) -> WorkOffer {
+            var source = SyntheticCatalog.frame(number, second: number).source
+            source.path = FilePathBytes("/downlink/ISS070-E-\(number)\(suffix)")
+            return WorkOffer(source: source, frame: "iss070/ISS070-E-\(number)", companion: companion)
+        }
+        let offers = [offer(1, ".DNG", companion: true), offer(1, ".JPG", companion: false),
+                      offer(2, ".DNG", companion: true), offer(2, ".JPG", companion: false)]
+        try catalogs[0].offer(offers)
+        func claimed(_ worker: Int, limit: Int) throws -> [String] {
+            try catalogs[worker].claim(worker: "w\(worker)", limit: limit, lease: 30).claims.map(\.source.path.description)
+        }
+        func finish(_ worker: Int, _ offer: WorkOffer) throws {
+            #expect(try catalogs[worker].finish(offer.source.path, worker: "w\(worker)", changes: []) != nil)
+        }
+        let paths = offers.map(\.source.path.description)
+        #expect(try claimed(0, limit: 5) == [paths[1], paths[3]], "the JPEGs, not the DNGs whose names sort first")
+        #expect(try claimed(1, limit: 5) == [], "both raws wait: their JPEGs are claimed")
+        try finish(0, offers[1])
+        #expect(try claimed(1, limit: 5) == [paths[0]], "the first frame's raw, once its JPEG is done")
+        try finish(0, offers[3])
+        #expect(try claimed(0, limit: 5) == [paths[2]])
+    }
 }

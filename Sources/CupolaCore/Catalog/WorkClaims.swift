@@ -10,8 +10,10 @@ public protocol WorkClaims: Sendable {
     /// Offers sources to be worked on; a path offered again (another worker's scan) stays one item,
     /// and one already finished is offered anew only when its file changed or the catalog no longer
     /// holds it as done (a failure to retry, a raw forgotten with the JPEG it was paired with).
-    func offer(_ sources: [SourceRecord]) throws(CatalogError)
+    func offer(_ offers: [WorkOffer]) throws(CatalogError)
     /// Takes up to `limit` items that no live worker holds, for `lease` seconds. A suspect comes alone.
+    /// Companions go after every primary, and no file is handed out while another file of its
+    /// frame is claimed (`WorkOffer`).
     func claim(worker: String, limit: Int, lease: Double) throws(CatalogError) -> ClaimBatch
     /// Extends the leases `worker` still holds by `lease` seconds (its rebuilds too, `RebuildClaims`);
     /// returns how many it holds.
@@ -34,7 +36,30 @@ public protocol WorkClaims: Sendable {
     func lockLibrary(exclusive: Bool, wait: Double, holder: String) throws(CatalogError) -> [String]?
 }
 
+/// A file offered to every worker, with what the claims need to hand out the files of one frame
+/// (a NEF or DNG beside its JPEG) one after the other, primary first: the second then finds the
+/// frame committed and joins it undecoded, where two workers side by side would each decode one.
+public struct WorkOffer: Sendable {
+    public var source: SourceRecord
+    /// The frame the file is for, `gallery/id`, as the offering worker planned it.
+    public var frame: String
+    /// Expected to join another file's frame (by its extension, `PairOrder`): claimed after every
+    /// primary of the job.
+    public var companion: Bool
+
+    public init(source: SourceRecord, frame: String, companion: Bool) {
+        self.source = source
+        self.frame = frame
+        self.companion = companion
+    }
+}
+
 extension WorkClaims {
+    /// Offers sources each its own frame, none a companion.
+    public func offer(_ sources: [SourceRecord]) throws(CatalogError) {
+        try offer(sources.map { WorkOffer(source: $0, frame: $0.path.description, companion: false) })
+    }
+
     /// `finish` with the built-in pairing, for results that pair nothing.
     public func finish(_ path: FilePathBytes, worker: String, changes: [CatalogChange]) throws(CatalogError) -> [CatalogFrame]? {
         try finish(path, worker: worker, changes: changes, pairs: .jpeg)

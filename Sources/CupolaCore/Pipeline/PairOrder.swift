@@ -24,8 +24,8 @@ enum PairOrder {
             if end - start > 1 {
                 // Stable: the raws (or, for `pairs = "raw"`, the rest) move behind, each group in its order.
                 let group = ordered[start..<end]
-                let first = group.filter { isRaw($0.path) == (pairs == .raw) }
-                let second = group.filter { isRaw($0.path) != (pairs == .raw) }
+                let first = group.filter { !isCompanion($0.path, pairs: pairs) }
+                let second = group.filter { isCompanion($0.path, pairs: pairs) }
                 ordered.replaceSubrange(start..<end, with: first + second)
             }
             start = end
@@ -39,6 +39,12 @@ enum PairOrder {
         let name = nameStart(path)
         guard let dot = path.bytes[name...].lastIndex(of: UInt8(ascii: ".")), dot > name else { return path.bytes[...] }
         return path.bytes[..<dot]
+    }
+
+    /// Whether `path` goes after the other files of its frame: a raw, or under `pairs = "raw"`
+    /// anything but a raw.
+    static func isCompanion(_ path: FilePathBytes, pairs: PairPrimary) -> Bool {
+        isRaw(path) != (pairs == .raw)
     }
 
     private static func isRaw(_ path: FilePathBytes) -> Bool {

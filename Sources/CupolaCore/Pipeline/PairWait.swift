@@ -11,6 +11,8 @@ struct PairWait {
     private var waitingPaths: Set<FilePathBytes> = []
 
     var isEmpty: Bool { waiting.isEmpty }
+    /// Jobs waiting for another of their frame.
+    var count: Int { waitingPaths.count }
     func contains(_ path: FilePathBytes) -> Bool { waitingPaths.contains(path) }
 
     private static func key(_ job: FrameJob) -> String { "\(job.gallery.id)/\(job.id)" }

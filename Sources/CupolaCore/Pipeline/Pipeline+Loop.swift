@@ -99,6 +99,7 @@ extension Pipeline {
                     if let shared {
                         if suspectInFlight == result.path { suspectInFlight = nil }
                         try finishClaim(result, shared)
+                        if let next = pairWait.finished(result.path), summary.stoppedEarly == nil { start(next) }
                     } else {
                         record(result)
                         let next = pairWait.finished(result.path)
@@ -132,13 +133,15 @@ extension Pipeline {
                         suspectInFlight = job.arrival.path
                         start(job)
                     }
-                    while heldSuspect == nil, suspectInFlight == nil, configuration.workers > inFlight.count {
-                        let jobs = try claimJobs(shared, limit: configuration.workers - inFlight.count, planned: &planned)
+                    // Claimed files of one frame (a batch may hold a raw and its JPEG) still run one
+                    // after the other: those waiting hold a worker's place.
+                    while heldSuspect == nil, suspectInFlight == nil, configuration.workers > inFlight.count + pairWait.count {
+                        let jobs = try claimJobs(shared, limit: configuration.workers - inFlight.count - pairWait.count, planned: &planned)
                         if jobs.isEmpty { break }
                         idlePolls = 0
                         for (job, suspect) in jobs {
                             if !suspect {
-                                start(job)
+                                if pairWait.admit(job) { start(job) }
                             } else if inFlight.isEmpty {
                                 suspectInFlight = job.arrival.path
                                 start(job)

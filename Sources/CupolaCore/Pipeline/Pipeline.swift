@@ -297,6 +297,7 @@ public final class Pipeline {
         summary.elapsedSeconds = elapsed
         if withStages {
             summary.stages = Dictionary(uniqueKeysWithValues: clock.snapshot.map { ($0.key.rawValue, $0.value) })
+            summary.stageRuns = Dictionary(uniqueKeysWithValues: clock.snapshot.keys.map { ($0.rawValue, clock.count($0)) })
         }
     }
 }

@@ -79,6 +79,8 @@ public struct RunSummary: Codable, Sendable {
     public var staleRenditions = 0
     public var elapsedSeconds = 0.0
     public var stages: [String: Double]?
+    /// How many times each stage ran (`--stats`): decodes, say, against the frames ingested.
+    public var stageRuns: [String: Int]?
     /// Galleries whose `cupola.gallery/1` manifest this run rewrote as paged (`cupola.gallery/2`).
     public var upgradedGalleries: [String] = []
     /// Files written or removed under `galleries/` (pages, manifests, index) and the bytes written.

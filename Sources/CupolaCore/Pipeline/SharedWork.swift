@@ -64,7 +64,10 @@ extension Pipeline {
     func offer(_ jobs: [FrameJob], through shared: SharedWork, planned: inout [FilePathBytes: FrameJob]) throws {
         for job in jobs { planned[job.arrival.path] = job }
         try clock.measure(.catalog) { () throws(CatalogError) in
-            try shared.claims.offer(jobs.map { SourceRecord($0.arrival, state: .processing) })
+            try shared.claims.offer(jobs.map { job in
+                WorkOffer(source: SourceRecord(job.arrival, state: .processing), frame: "\(job.gallery.id)/\(job.id)",
+                          companion: PairOrder.isCompanion(job.arrival.path, pairs: configuration.settings.pairPrimary))
+            })
         }
     }
 
