@@ -5,6 +5,7 @@
 #include <libraw/libraw.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 /* The largest raw LibRaw may hold in memory, in megabytes (its own check, before unpacking). */
 #define CUPOLA_RAW_MEMORY_MB 2048
@@ -56,6 +57,35 @@ static int orientation_of_flip(int flip) {
     return exif[flip & 7];
 }
 
+static double sexagesimal(const float parts[3]) {
+    return parts[0] + parts[1] / 60.0 + parts[2] / 3600.0;
+}
+
+/* What LibRaw's header parse read of the capture (its dcraw-derived fields). */
+static void read_capture(libraw_data_t *raw, CupolaRawInfo *info) {
+    /* Bounded by the field: a hostile header may leave one unterminated. */
+    snprintf(info->serial, sizeof info->serial, "%.*s", (int)sizeof raw->shootinginfo.BodySerial, raw->shootinginfo.BodySerial);
+    snprintf(info->lens, sizeof info->lens, "%.*s", (int)sizeof raw->lens.Lens, raw->lens.Lens);
+    info->focal_length = raw->other.focal_len;
+    info->f_number = raw->other.aperture;
+    info->exposure_time = raw->other.shutter;
+    info->iso = raw->other.iso_speed;
+    /* LibRaw made `timestamp` from the EXIF wall clock with mktime(), in this process's zone:
+       localtime_r gives the same wall clock back. */
+    if (raw->other.timestamp > 0) {
+        struct tm local;
+        time_t stamp = raw->other.timestamp;
+        if (localtime_r(&stamp, &local)) strftime(info->taken, sizeof info->taken, "%Y:%m:%d %H:%M:%S", &local);
+    }
+    const libraw_gps_info_t *gps = &raw->other.parsed_gps;
+    if (gps->gpsparsed && (gps->latref == 'N' || gps->latref == 'S') && (gps->longref == 'E' || gps->longref == 'W')) {
+        info->has_gps = 1;
+        info->latitude = sexagesimal(gps->latitude) * (gps->latref == 'S' ? -1 : 1);
+        info->longitude = sexagesimal(gps->longitude) * (gps->longref == 'W' ? -1 : 1);
+        info->altitude = gps->altitude * (gps->altref == 1 ? -1 : 1);
+    }
+}
+
 int cupola_raw_identify(const void *buf, size_t len, CupolaRawInfo *info) {
     memset(info, 0, sizeof *info);
     libraw_data_t *raw = open_raw(buf, len);
@@ -66,8 +96,9 @@ int cupola_raw_identify(const void *buf, size_t len, CupolaRawInfo *info) {
     info->sensor_height = raw->sizes.raw_height;
     info->orientation = orientation_of_flip(raw->sizes.flip);
     info->dng = raw->idata.dng_version != 0;
-    snprintf(info->make, sizeof info->make, "%s", raw->idata.make);
-    snprintf(info->model, sizeof info->model, "%s", raw->idata.model);
+    snprintf(info->make, sizeof info->make, "%.*s", (int)sizeof raw->idata.make, raw->idata.make);
+    snprintf(info->model, sizeof info->model, "%.*s", (int)sizeof raw->idata.model, raw->idata.model);
+    read_capture(raw, info);
     /* The preview's format is known only once it is unpacked; a bitmap one is found out then. */
     if (raw->thumbnail.tlength > 0) {
         info->preview_width = raw->thumbnail.twidth;

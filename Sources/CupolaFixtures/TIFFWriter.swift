@@ -57,15 +57,23 @@ struct TIFFWriter {
 
     var ifds: [IFD] = []
     var blocks: [Data] = []
+    /// The blocks before the IFDs instead of after them: legal TIFF, and the IFDs then lie past
+    /// the head of the file that EXIF readers are often given.
+    var blocksFirst = false
 
     /// The file: header, IFD 0 first (the others reached through pointers), then the blocks.
     func write() -> Data {
         var offsets: [Int] = []
-        var next = 8
-        for ifd in ifds { offsets.append(next); next += ifd.size }
         var blockOffsets: [Int] = []
-        for block in blocks { blockOffsets.append(next); next += (block.count + 1) & ~1 }
-        var file: [UInt8] = [0x49, 0x49, 0x2A, 0x00] + Self.le32(8)
+        var next = 8
+        func layBlocks() { for block in blocks { blockOffsets.append(next); next += (block.count + 1) & ~1 } }
+        if blocksFirst { layBlocks() }
+        for ifd in ifds { offsets.append(next); next += ifd.size }
+        if !blocksFirst { layBlocks() }
+        var file: [UInt8] = [0x49, 0x49, 0x2A, 0x00] + Self.le32(UInt32(offsets.first ?? 8))
+        if blocksFirst {
+            for block in blocks { file += block; if block.count % 2 == 1 { file.append(0) } }
+        }
         for (index, ifd) in ifds.enumerated() {
             var entries = ifd.entries
             for (tag, targets) in ifd.pointers {
@@ -92,7 +100,7 @@ struct TIFFWriter {
             file += Self.le32(0) + values
         }
         var data = Data(file)
-        for block in blocks {
+        for block in blocks where !blocksFirst {
             data += block
             if block.count % 2 == 1 { data.append(0) }
         }

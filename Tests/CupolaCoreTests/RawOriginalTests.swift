@@ -179,18 +179,7 @@ struct RawOriginalTests {
         let library = folder.url.appendingPathComponent("lib").path
         #expect(try await TestIngest.run([folder.url.appendingPathComponent("in").path], library: library).ingested == 1)
         let frame = try #require(try TestIngest.frames(library).first)
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(Self.exiftool))
-        process.arguments = ["-json", "-n", "-Make", "-Model", "-SerialNumber", "-LensModel", "-FocalLength", "-FNumber",
-                             "-ExposureTime", "-ISO", "-Orientation", "-SubSecDateTimeOriginal", "-GPSLatitude",
-                             "-GPSLongitude", "-GPSAltitude", "-ImageWidth", "-ImageHeight", file.path]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let tool = try #require((try JSONSerialization.jsonObject(with: data) as? [[String: Any]])?.first)
+        let tool = try Self.exifToolReading(of: file)
 
         let camera = try #require(frame["camera"] as? [String: Any])
         #expect(camera["make"] as? String == tool["Make"] as? String)
@@ -215,6 +204,62 @@ struct RawOriginalTests {
         let captured = try #require(frame["captured"] as? String)
         #expect(parser.date(from: isoLocal) != nil && parser.date(from: isoLocal) == parser.date(from: captured), "\(local) vs \(captured)")
         // ExifTool reports the stored size; orientation 6 turns it.
+        #expect(frame["width"] as? Int == tool["ImageHeight"] as? Int && frame["height"] as? Int == tool["ImageWidth"] as? Int)
+    }
+
+    /// What ExifTool reads of a file, as numbers (`-n`).
+    static func exifToolReading(of file: URL) throws -> [String: Any] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(Self.exiftool))
+        process.arguments = ["-json", "-n", "-Make", "-Model", "-SerialNumber", "-LensModel", "-FocalLength", "-FNumber",
+                             "-ExposureTime", "-ISO", "-Orientation", "-DateTimeOriginal", "-SubSecDateTimeOriginal",
+                             "-GPSLatitude", "-GPSLongitude", "-GPSAltitude", "-ImageWidth", "-ImageHeight", file.path]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return try #require((try JSONSerialization.jsonObject(with: data) as? [[String: Any]])?.first)
+    }
+
+    @Test("a raw whose EXIF libexif cannot reach (here a DNG with its IFDs past the first 64 KiB) takes LibRaw's fields, which match ExifTool's reading",
+          .enabled(if: exiftool != nil, "exiftool is not installed (apt-get install libimage-exiftool-perl): comparison skipped"))
+    func metadataFromLibRaw() async throws {
+        let folder = TemporaryFolder()
+        var raw = SyntheticRaw(width: 600, height: 400, orientation: 6, exif: Self.nikon(orientation: 6))
+        raw.pixelsFirst = true
+        let file = folder.write(try raw.dng(), to: "in/ISS069-E-54003.dng")
+        let library = folder.url.appendingPathComponent("lib").path
+        #expect(try await TestIngest.run([folder.url.appendingPathComponent("in").path], library: library).ingested == 1)
+        let frame = try #require(try TestIngest.frames(library).first)
+        let tool = try Self.exifToolReading(of: file)
+
+        #expect((frame["warnings"] as? [String] ?? []).isEmpty, "libexif's failure is not the frame's: \(frame["warnings"] ?? "")")
+        let camera = try #require(frame["camera"] as? [String: Any])
+        // LibRaw's own name for the maker: "Nikon" where the file says "NIKON CORPORATION". That
+        // it is not the file's text shows the metadata came from LibRaw.
+        let make = try #require(camera["make"] as? String)
+        #expect(make != tool["Make"] as? String && (tool["Make"] as? String ?? "").lowercased().hasPrefix(make.lowercased()), "\(make)")
+        #expect((tool["Model"] as? String ?? "").hasSuffix(camera["model"] as? String ?? "?"), "\(camera)")
+        #expect(camera["serial"] as? String == "\(tool["SerialNumber"] ?? "")")
+        #expect(frame["lens"] as? String == tool["LensModel"] as? String)
+        for (ours, theirs) in [("focalLength", "FocalLength"), ("fNumber", "FNumber"), ("exposureTime", "ExposureTime")] {
+            let value = try #require(frame[ours] as? Double, "\(ours)")
+            #expect(abs(value - (tool[theirs] as? Double ?? .nan)) < 1e-9, "\(ours) \(value) vs ExifTool's \(theirs)")
+        }
+        #expect(frame["iso"] as? Int == tool["ISO"] as? Int)
+        #expect(frame["orientation"] as? Int == tool["Orientation"] as? Int)
+        let gps = try #require(frame["gps"] as? [String: Any])
+        // LibRaw holds degrees, minutes and seconds as floats.
+        for (ours, theirs) in [("latitude", "GPSLatitude"), ("longitude", "GPSLongitude"), ("altitude", "GPSAltitude")] {
+            #expect(abs((gps[ours] as? Double ?? .nan) - (tool[theirs] as? Double ?? .nan)) < 1e-4, "\(ours): \(gps)")
+        }
+        // The camera's wall clock, to the second and without its offset: read as UTC, as an EXIF
+        // time without an offset is.
+        let wall = try #require(tool["DateTimeOriginal"] as? String)
+        let expected = wall.replacingOccurrences(of: ":", with: "-", options: [], range: wall.startIndex..<wall.index(wall.startIndex, offsetBy: 8))
+            .replacingOccurrences(of: " ", with: "T") + "Z"
+        #expect(frame["captured"] as? String == expected)
         #expect(frame["width"] as? Int == tool["ImageHeight"] as? Int && frame["height"] as? Int == tool["ImageWidth"] as? Int)
     }
 

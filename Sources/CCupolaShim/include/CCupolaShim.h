@@ -150,6 +150,13 @@ typedef struct {
     int sensor_width, sensor_height;
     int preview_width, preview_height;
     char make[64], model[64];
+    /* LibRaw's own reading of the capture, for raws whose EXIF libexif cannot reach (ORF, RW2,
+       RAF, CR3): 0 or empty where LibRaw found nothing. `taken` is the camera's local time as
+       "YYYY:MM:DD HH:MM:SS" (LibRaw keeps neither sub-seconds nor the offset). */
+    char serial[64], lens[128], taken[20];
+    double focal_length, f_number, exposure_time, iso;
+    int has_gps;
+    double latitude, longitude, altitude;
 } CupolaRawInfo;
 int cupola_raw_identify(const void *buf, size_t len, CupolaRawInfo *info);
 

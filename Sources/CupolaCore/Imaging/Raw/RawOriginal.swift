@@ -17,6 +17,8 @@ struct RawOriginal: Sendable {
     /// header can claim a small picture on a huge sensor, so the pixel limit applies to both.
     var sensorWidth = 0
     var sensorHeight = 0
+    /// LibRaw's own reading of the capture: the metadata of a raw whose EXIF libexif cannot reach.
+    var capture = RawCapture()
 
     /// nil when LibRaw cannot open the bytes as a raw file (the caller then names the format it found).
     static func identify(_ buffer: UnsafeRawBufferPointer) -> RawOriginal? {
@@ -26,7 +28,8 @@ struct RawOriginal: Sendable {
         return RawOriginal(format: info.dng != 0 ? .dng : Self.format(make: make, buffer: buffer),
                            width: Int(info.width), height: Int(info.height), orientation: Int(info.orientation),
                            previewLongEdge: Int(max(info.preview_width, info.preview_height)),
-                           sensorWidth: Int(info.sensor_width), sensorHeight: Int(info.sensor_height))
+                           sensorWidth: Int(info.sensor_width), sensorHeight: Int(info.sensor_height),
+                           capture: RawCapture(info))
     }
 
     /// The format's usual name, from the maker LibRaw found and the container's signature.
