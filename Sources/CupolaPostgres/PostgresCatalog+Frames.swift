@@ -62,7 +62,7 @@ extension PostgresCatalog {
             """, [.int(Int(id)), .text(frame.gallery.id), .text(try json(frame.gallery)), .text(frame.id),
                   .text(try frame.name.map { try json($0) }), .text(frame.stem), .text(frame.format), .int(frame.width),
                   .int(frame.height), .text(frame.metadata.captured), .text(try json(frame.metadata)), .bytes(frame.orderKey)])
-        for rendition in frame.renditions { try insert(rendition, of: id, in: db) }
+        try insert(frame.renditions, of: id, in: db)
         // Last: the triggers clear the entry as the renditions go in. A frame with a raw companion
         // is left without one: `frame` does not carry the companion, the catalog's rows do.
         try db.execute("""
@@ -72,12 +72,18 @@ extension PostgresCatalog {
         return id
     }
 
-    static func insert(_ rendition: RenditionRecord, of sourceId: Int64, in db: Statements) throws {
+    /// A frame's renditions in one statement: a worker's finish is a round trip a statement. No
+    /// digest is bound as '' (a text array holds no NULL here; a SHA-256 is never empty).
+    static func insert(_ renditions: [RenditionRecord], of sourceId: Int64, in db: Statements) throws {
+        guard !renditions.isEmpty else { return }
         try db.execute("""
             INSERT INTO rendition (source_id, name, fingerprint, path, bytes, width, height, sha256)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-            """, [.int(Int(sourceId)), .text(rendition.name), .text(rendition.fingerprint), .text(rendition.path),
-                  .int(rendition.bytes), .int(rendition.width), .int(rendition.height), .text(rendition.sha256)])
+            SELECT $1, name, fingerprint, path, bytes, width, height, NULLIF(sha256, '')
+            FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[], $8::text[])
+                AS made(name, fingerprint, path, bytes, width, height, sha256)
+            """, [.int(Int(sourceId)), .texts(renditions.map(\.name)), .texts(renditions.map(\.fingerprint)),
+                  .texts(renditions.map(\.path)), .ints(renditions.map { Int($0.bytes) }), .ints(renditions.map { Int($0.width) }),
+                  .ints(renditions.map { Int($0.height) }), .texts(renditions.map { $0.sha256 ?? "" })])
     }
 
     public func stemOwner(_ key: StemKey) throws(CatalogError) -> FilePathBytes? {
@@ -120,7 +126,7 @@ extension PostgresCatalog {
         for name in names + records.map(\.name) {
             try db.execute("DELETE FROM rendition WHERE source_id = $1 AND name = $2", [.int(Int(id)), .text(name)])
         }
-        for rendition in records { try insert(rendition, of: id, in: db) }
+        try insert(records, of: id, in: db)
         try markDirty([gallery], in: db)
     }
 

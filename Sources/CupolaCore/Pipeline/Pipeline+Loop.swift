@@ -23,6 +23,8 @@ extension Pipeline {
     static let publishDelay = 0.25
     /// Results committed per catalog transaction.
     static let commitBatch = 64
+    /// Arrivals a shared worker offers at once (`WorkClaims.offer`).
+    static let offerBatch = 512
 
     /// Runs until the event stream ends and every frame in flight is recorded: the planner
     /// decides what to read, at most `workers` frames are processed at once, results come back
@@ -70,6 +72,10 @@ extension Pipeline {
                     } else {
                         try plan(arrival, into: &queue)
                     }
+                    // Shared work offers a scan's arrivals in batches, one transaction each: they
+                    // come one after another, and an offer each was a transaction a file. The rest
+                    // go when the scan ends.
+                    if shared != nil, queue.count < Self.offerBatch { continue }
                 case .event(.tick):
                     // Nothing waiting for a worker: what is committed goes out now. A backlog (a
                     // burst) is published every `publishDelay` instead.
@@ -231,6 +237,7 @@ struct JobQueue {
     private var paths: Set<FilePathBytes> = []
 
     var isEmpty: Bool { head == jobs.count }
+    var count: Int { jobs.count - head }
     func contains(_ path: FilePathBytes) -> Bool { paths.contains(path) }
 
     mutating func append(_ job: FrameJob) {
