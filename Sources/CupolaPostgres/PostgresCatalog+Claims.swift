@@ -158,6 +158,19 @@ extension PostgresCatalog: WorkClaims {
         try read { db in try Self.claimStatus(of: "work_item", in: db) }
     }
 
+    public func hasOpenWork() throws(CatalogError) -> Bool {
+        try read { db in try Self.hasOpenItems(in: "work_item", db) }
+    }
+
+    /// Whether `work_item` or `rebuild_item` has a row waiting or claimed: two probes of the
+    /// `(state, path)` index.
+    static func hasOpenItems(in table: String, _ db: Statements) throws -> Bool {
+        try db.rows("""
+            SELECT EXISTS (SELECT 1 FROM \(table) WHERE state = 'waiting')
+                OR EXISTS (SELECT 1 FROM \(table) WHERE state = 'claimed') AS open
+            """)[0]["open"].decode(Bool.self)
+    }
+
     /// The claims of `work_item` or `rebuild_item` (a poisoned rebuild counts as finished).
     static func claimStatus(of table: String, in db: Statements) throws -> ClaimStatus {
         let totals = try db.rows("""

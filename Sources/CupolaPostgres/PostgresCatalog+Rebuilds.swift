@@ -94,6 +94,10 @@ extension PostgresCatalog: RebuildClaims {
         try read { db in Double(try db.int("SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint")) / 1000 }
     }
 
+    public func hasOpenRebuilds() throws(CatalogError) -> Bool {
+        try read { db in try Self.hasOpenItems(in: "rebuild_item", db) }
+    }
+
     public func rebuildStatus() throws(CatalogError) -> ClaimStatus {
         try read { db in try Self.claimStatus(of: "rebuild_item", in: db) }
     }

@@ -25,6 +25,8 @@ public protocol RebuildClaims: WorkClaims {
                        removing: [String]) throws(CatalogError) -> Bool
     /// Who holds which rebuilds, for `cupola status` and for a worker deciding whether to wait.
     func rebuildStatus() throws(CatalogError) -> ClaimStatus
+    /// `WorkClaims.hasOpenWork` for rebuilds.
+    func hasOpenRebuilds() throws(CatalogError) -> Bool
 }
 
 public struct RebuildOffer: Sendable, Hashable {

@@ -28,6 +28,9 @@ public protocol WorkClaims: Sendable {
     func holdingPublication(_ body: () throws -> Void) throws
     /// Who holds what, for `cupola status`.
     func claimStatus() throws(CatalogError) -> ClaimStatus
+    /// Whether any item waits or is claimed: what a worker with nothing left asks while it stays
+    /// to take over a dead worker's claims (an index probe, not `claimStatus`' count of the queue).
+    func hasOpenWork() throws(CatalogError) -> Bool
     /// The library's lock, held in the catalog server for this process's connection (a lock file
     /// does not hold across machines on NFS): shared by workers, exclusive for a command that must
     /// be the library's only writer or reader of a still library. Released when the process ends,

@@ -60,8 +60,7 @@ extension Regenerator {
             while true {
                 while !suspectInFlight, inFlight < workers, try startNext() {}
                 if inFlight == 0 {
-                    let status = try shared.rebuilds.rebuildStatus()
-                    guard untilAllDone, status.waiting > 0 || !status.claimed.isEmpty else { break }
+                    guard untilAllDone, try shared.rebuilds.hasOpenRebuilds() else { break }
                     try await Task.sleep(nanoseconds: UInt64(shared.work.pollDelay(afterIdlePolls: idlePolls) * 1e9))
                     idlePolls += 1
                     continue
