@@ -71,11 +71,14 @@ static void read_capture(libraw_data_t *raw, CupolaRawInfo *info) {
     info->exposure_time = raw->other.shutter;
     info->iso = raw->other.iso_speed;
     /* LibRaw made `timestamp` from the EXIF wall clock with mktime(), in this process's zone:
-       localtime_r gives the same wall clock back. */
+       localtime_r gives that wall clock back, as mktime normalised it (a month 13 is next
+       January; a time in a spring-forward gap comes back an hour later). A year past 9999 does
+       not fit, and is left out. */
     if (raw->other.timestamp > 0) {
         struct tm local;
         time_t stamp = raw->other.timestamp;
-        if (localtime_r(&stamp, &local)) strftime(info->taken, sizeof info->taken, "%Y:%m:%d %H:%M:%S", &local);
+        if (!localtime_r(&stamp, &local) || !strftime(info->taken, sizeof info->taken, "%Y:%m:%d %H:%M:%S", &local))
+            info->taken[0] = 0;
     }
     const libraw_gps_info_t *gps = &raw->other.parsed_gps;
     if (gps->gpsparsed && (gps->latref == 'N' || gps->latref == 'S') && (gps->longref == 'E' || gps->longref == 'W')) {

@@ -19,7 +19,8 @@ public struct SyntheticRaw {
     /// The picture to store instead of the synthetic gradient: encoded bytes libvips reads, upright
     /// (the benchmark makes its raw frames from its JPEG frames, so both routes see one picture).
     public var picture: Data?
-    /// The pixel data before the IFDs, so that the EXIF lies beyond the file's first 64 KiB.
+    /// The pixel data before the IFDs, so that the EXIF lies beyond the file's first 64 KiB
+    /// (when the mosaic is larger than that: 2 bytes a pixel).
     public var pixelsFirst = false
 
     public init(width: Int, height: Int, orientation: Int = 1, previewLongEdge: Int? = nil, exif: ExifBuilder = ExifBuilder()) {

@@ -61,7 +61,8 @@ struct TIFFWriter {
     /// the head of the file that EXIF readers are often given.
     var blocksFirst = false
 
-    /// The file: header, IFD 0 first (the others reached through pointers), then the blocks.
+    /// The file: header, IFD 0 first (the others reached through pointers), then the blocks; or
+    /// the blocks first when `blocksFirst`.
     func write() -> Data {
         var offsets: [Int] = []
         var blockOffsets: [Int] = []

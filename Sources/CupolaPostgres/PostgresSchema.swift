@@ -304,8 +304,7 @@ enum PostgresSchema {
 
     /// Each work item's frame (`gallery/id`) and whether it is a companion (`WorkOffer`): claims
     /// take companions last, and skip a file while another of its frame is claimed (a companion
-    /// while its primary waits, too). Items offered
-    /// before have no frame, and are claimed as before.
+    /// while its primary waits, too). Items offered before have no frame, and are claimed as before.
     private static let framesOfWork = [
         "ALTER TABLE work_item ADD COLUMN frame TEXT COLLATE \"C\"",
         "ALTER TABLE work_item ADD COLUMN companion BOOLEAN NOT NULL DEFAULT false",

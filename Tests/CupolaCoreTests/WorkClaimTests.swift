@@ -162,7 +162,9 @@ struct WorkClaimTests {
         }
         let offers = [offer(1, ".DNG", companion: true), offer(1, ".JPG", companion: false),
                       offer(2, ".DNG", companion: true), offer(2, ".JPG", companion: false)]
-        try catalogs[0].offer(offers)
+        // A raw with no JPEG, whose path sorts before every other: it still goes after them.
+        let lone = offer(0, ".DNG", companion: true)
+        try catalogs[0].offer([lone] + offers)
         func claimed(_ worker: Int, limit: Int) throws -> [String] {
             try catalogs[worker].claim(worker: "w\(worker)", limit: limit, lease: 30).claims.map(\.source.path.description)
         }
@@ -170,7 +172,10 @@ struct WorkClaimTests {
             #expect(try catalogs[worker].finish(offer.source.path, worker: "w\(worker)", changes: []) != nil)
         }
         let paths = offers.map(\.source.path.description)
-        #expect(try claimed(0, limit: 5) == [paths[1], paths[3]], "the JPEGs, not the DNGs whose names sort first")
+        #expect(try claimed(0, limit: 1) == [paths[1]], "a JPEG, not the lone raw whose path sorts first")
+        // A batch comes in path order.
+        #expect(try claimed(0, limit: 5) == [lone.source.path.description, paths[3]],
+                "the other JPEG and the lone raw; not the raws whose JPEGs are claimed")
         #expect(try claimed(1, limit: 5) == [], "both raws wait: their JPEGs are claimed")
         try finish(0, offers[1])
         #expect(try claimed(1, limit: 5) == [paths[0]], "the first frame's raw, once its JPEG is done")

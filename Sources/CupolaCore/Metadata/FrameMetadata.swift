@@ -25,6 +25,11 @@ public struct FrameMetadata: Codable, Hashable, Sendable {
     public var warnings: [String] = []
 
     public init() {}
+
+    /// Nothing of the capture was read: no EXIF, or none that libexif could parse.
+    var readNothing: Bool {
+        make == nil && model == nil && captured == nil && gps == nil && lens == nil && exposureTime == nil && iso == nil
+    }
 }
 
 public struct GPSPosition: Codable, Hashable, Sendable {

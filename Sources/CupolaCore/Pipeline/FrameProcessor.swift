@@ -82,7 +82,7 @@ public struct FrameProcessor: Sendable {
             }
             let metadata = clock.measure(.metadata) {
                 var metadata = reader.read(exif: image.probe.exif)
-                if let raw = image.raw, metadata.make == nil && metadata.captured == nil {
+                if let raw = image.raw, metadata.readNothing {
                     // No EXIF libexif could reach (an ORF, RW2, RAF or CR3): LibRaw's own reading.
                     var capture = raw.capture.metadata(clock: reader.clock)
                     capture.orientation = raw.orientation

@@ -139,8 +139,8 @@ extension Pipeline {
                         suspectInFlight = job.arrival.path
                         start(job)
                     }
-                    // Claimed files of one frame (a batch may hold a raw and its JPEG) still run one
-                    // after the other: those waiting hold a worker's place.
+                    // Claimed files of one frame (two JPEGs of one id, or items offered before v11
+                    // without a frame) still run one after the other: those waiting hold a place.
                     while heldSuspect == nil, suspectInFlight == nil, configuration.workers > inFlight.count + pairWait.count {
                         let jobs = try claimJobs(shared, limit: configuration.workers - inFlight.count - pairWait.count, planned: &planned)
                         if jobs.isEmpty { break }

@@ -7,7 +7,8 @@ import Foundation
 ///
 /// Less than EXIF gives: LibRaw names the maker its own way ("Nikon" for "NIKON CORPORATION"),
 /// keeps the capture time to the second without its offset (so it is read like an EXIF time
-/// without one), and gives no altitude apart from 0 when there is none (0 is left out).
+/// without one, and it may be IFD 0's DateTime, which the EXIF path never takes), and gives no
+/// altitude apart from 0 when there is none (0 is left out).
 struct RawCapture: Sendable, Hashable {
     var make: String?
     var model: String?
@@ -31,11 +32,13 @@ struct RawCapture: Sendable, Hashable {
         focalLength = Self.positive(info.focal_length)
         fNumber = Self.positive(info.f_number)
         exposureTime = Self.positive(info.exposure_time)
-        iso = Self.positive(info.iso).map { Int($0.rounded()) }
+        // A hostile header can hold any float: an ISO or a position out of range is left out, as
+        // the EXIF path leaves it out.
+        iso = Self.positive(info.iso).flatMap { $0 < 10_000_000 ? Int($0.rounded()) : nil }
         taken = Self.text(info.taken)
-        if info.has_gps != 0 {
+        if info.has_gps != 0, abs(info.latitude) <= 90, abs(info.longitude) <= 180 {
             gps = GPSPosition(latitude: info.latitude, longitude: info.longitude,
-                              altitude: info.altitude == 0 ? nil : info.altitude)
+                              altitude: info.altitude == 0 || !info.altitude.isFinite ? nil : info.altitude)
         }
     }
 
@@ -62,15 +65,16 @@ struct RawCapture: Sendable, Hashable {
         return metadata
     }
 
-    private static func text<T>(_ field: T) -> String? {
+    /// A C string field of LibRaw's, up to its NUL; nil when empty.
+    static func text<T>(_ field: T) -> String? {
         let value = withUnsafeBytes(of: field) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
             .trimmingCharacters(in: .whitespaces)
         return value.isEmpty ? nil : value
     }
 
-    /// LibRaw keeps these as floats: 6 significant digits give back the camera's decimal (5.6, not
+    /// LibRaw keeps these as floats: the float's shortest decimal is the camera's (5.6, not
     /// 5.599999904632568).
     private static func positive(_ value: Double) -> Double? {
-        value.isFinite && value > 0 ? Double(String(format: "%.6g", value)) : nil
+        value.isFinite && value > 0 ? Double("\(Float(value))") : nil
     }
 }

@@ -24,7 +24,7 @@ struct RawOriginal: Sendable {
     static func identify(_ buffer: UnsafeRawBufferPointer) -> RawOriginal? {
         var info = CupolaRawInfo()
         guard cupola_raw_identify(buffer.baseAddress, buffer.count, &info) == 0 else { return nil }
-        let make = withUnsafeBytes(of: info.make) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        let make = RawCapture.text(info.make) ?? ""
         return RawOriginal(format: info.dng != 0 ? .dng : Self.format(make: make, buffer: buffer),
                            width: Int(info.width), height: Int(info.height), orientation: Int(info.orientation),
                            previewLongEdge: Int(max(info.preview_width, info.preview_height)),
