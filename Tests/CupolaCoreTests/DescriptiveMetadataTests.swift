@@ -7,7 +7,6 @@ import Testing
 /// the manifest, and hostile XMP refused without harm.
 @Suite("Keywords, titles and captions")
 struct DescriptiveMetadataTests {
-    static let exiftool = ["/usr/bin/exiftool", "/usr/local/bin/exiftool"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
     static let xmpFields = DescriptiveTags.Fields(
         keywords: ["EVA", "Spacewalk", "Océan & <Ciel>", "Ünity node"], title: "Préparation de la sortie",
@@ -23,16 +22,8 @@ struct DescriptiveMetadataTests {
     func segments(_ data: Data) -> JPEGSegments { data.withUnsafeBytes { JPEGSegments($0) } }
 
     func exifTool(_ file: URL) throws -> [String: Any] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(Self.exiftool))
-        process.arguments = ["-json", "-G1", "-XMP-dc:Subject", "-XMP-dc:Title", "-XMP-dc:Description", "-IPTC:Keywords",
-                             "-IPTC:ObjectName", "-IPTC:Headline", "-IPTC:Caption-Abstract", file.path]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return try #require((try JSONSerialization.jsonObject(with: data) as? [[String: Any]])?.first)
+        try ExifTool.read(file, ["-G1", "-XMP-dc:Subject", "-XMP-dc:Title", "-XMP-dc:Description", "-IPTC:Keywords",
+                                 "-IPTC:ObjectName", "-IPTC:Headline", "-IPTC:Caption-Abstract"])
     }
 
     /// ExifTool writes one value as a string and several as a list.
@@ -42,7 +33,7 @@ struct DescriptiveMetadataTests {
     }
 
     @Test("XMP and IPTC-IIM read as ExifTool reads the same file",
-          .enabled(if: exiftool != nil, "exiftool is not installed (apt-get install libimage-exiftool-perl): comparison skipped"))
+          .enabled(if: ExifTool.isInstalled, ExifTool.absentMessage))
     func againstExifTool() throws {
         let folder = TemporaryFolder()
         let file = folder.write(try jpeg(DescriptiveTags(xmp: Self.xmpFields, iptc: Self.iptcFields)), to: "tagged.jpg")

@@ -168,10 +168,8 @@ struct RawOriginalTests {
         #expect((frame["warnings"] as? [String] ?? []).isEmpty, "\(frame["warnings"] ?? "")")
     }
 
-    static let exiftool = ["/usr/bin/exiftool", "/usr/local/bin/exiftool"].first { FileManager.default.isExecutableFile(atPath: $0) }
-
     @Test("metadata from a DNG matches ExifTool's reading of the same file",
-          .enabled(if: exiftool != nil, "exiftool is not installed (apt-get install libimage-exiftool-perl): comparison skipped"))
+          .enabled(if: ExifTool.isInstalled, ExifTool.absentMessage))
     func metadataAgainstExifTool() async throws {
         let folder = TemporaryFolder()
         let file = folder.write(try SyntheticRaw(width: 600, height: 400, orientation: 6, exif: Self.nikon(orientation: 6)).dng(),
@@ -184,14 +182,7 @@ struct RawOriginalTests {
         let camera = try #require(frame["camera"] as? [String: Any])
         #expect(camera["make"] as? String == tool["Make"] as? String)
         #expect(camera["model"] as? String == tool["Model"] as? String)
-        #expect(camera["serial"] as? String == "\(tool["SerialNumber"] ?? "")")
-        #expect(frame["lens"] as? String == tool["LensModel"] as? String)
-        for (ours, theirs) in [("focalLength", "FocalLength"), ("fNumber", "FNumber"), ("exposureTime", "ExposureTime")] {
-            let value = try #require(frame[ours] as? Double, "\(ours)")
-            #expect(abs(value - (tool[theirs] as? Double ?? .nan)) < 1e-9, "\(ours) vs ExifTool's \(theirs)")
-        }
-        #expect(frame["iso"] as? Int == tool["ISO"] as? Int)
-        #expect(frame["orientation"] as? Int == tool["Orientation"] as? Int)
+        try Self.expectSameShot(frame, camera: camera, as: tool)
         let gps = try #require(frame["gps"] as? [String: Any])
         #expect(abs((gps["latitude"] as? Double ?? .nan) - (tool["GPSLatitude"] as? Double ?? .nan)) < 1e-6)
         #expect(abs((gps["longitude"] as? Double ?? .nan) - (tool["GPSLongitude"] as? Double ?? .nan)) < 1e-6)
@@ -203,27 +194,34 @@ struct RawOriginalTests {
         let isoLocal = local.replacingOccurrences(of: " ", with: "T").replacingOccurrences(of: ":", with: "-", options: [], range: local.startIndex..<local.index(local.startIndex, offsetBy: 8))
         let captured = try #require(frame["captured"] as? String)
         #expect(parser.date(from: isoLocal) != nil && parser.date(from: isoLocal) == parser.date(from: captured), "\(local) vs \(captured)")
-        // ExifTool reports the stored size; orientation 6 turns it.
-        #expect(frame["width"] as? Int == tool["ImageHeight"] as? Int && frame["height"] as? Int == tool["ImageWidth"] as? Int)
     }
 
     /// What ExifTool reads of a file, as numbers (`-n`).
     static func exifToolReading(of file: URL) throws -> [String: Any] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(Self.exiftool))
-        process.arguments = ["-json", "-n", "-Make", "-Model", "-SerialNumber", "-LensModel", "-FocalLength", "-FNumber",
-                             "-ExposureTime", "-ISO", "-Orientation", "-DateTimeOriginal", "-SubSecDateTimeOriginal",
-                             "-GPSLatitude", "-GPSLongitude", "-GPSAltitude", "-ImageWidth", "-ImageHeight", file.path]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return try #require((try JSONSerialization.jsonObject(with: data) as? [[String: Any]])?.first)
+        try ExifTool.read(file, ["-n", "-Make", "-Model", "-SerialNumber", "-LensModel", "-FocalLength", "-FNumber",
+                                 "-ExposureTime", "-ISO", "-Orientation", "-DateTimeOriginal", "-SubSecDateTimeOriginal",
+                                 "-GPSLatitude", "-GPSLongitude", "-GPSAltitude", "-ImageWidth", "-ImageHeight"])
+    }
+
+    /// The fields both routes give exactly as ExifTool reads them: serial, lens, focal length,
+    /// f-number, exposure, ISO, orientation, and the stored size turned by orientation 6.
+    static func expectSameShot(_ frame: [String: Any], camera: [String: Any], as tool: [String: Any],
+                               sourceLocation: SourceLocation = #_sourceLocation) throws {
+        #expect(camera["serial"] as? String == "\(tool["SerialNumber"] ?? "")", sourceLocation: sourceLocation)
+        #expect(frame["lens"] as? String == tool["LensModel"] as? String, sourceLocation: sourceLocation)
+        for (ours, theirs) in [("focalLength", "FocalLength"), ("fNumber", "FNumber"), ("exposureTime", "ExposureTime")] {
+            let value = try #require(frame[ours] as? Double, "\(ours)", sourceLocation: sourceLocation)
+            #expect(abs(value - (tool[theirs] as? Double ?? .nan)) < 1e-9, "\(ours) \(value) vs ExifTool's \(theirs)",
+                    sourceLocation: sourceLocation)
+        }
+        #expect(frame["iso"] as? Int == tool["ISO"] as? Int, sourceLocation: sourceLocation)
+        #expect(frame["orientation"] as? Int == tool["Orientation"] as? Int, sourceLocation: sourceLocation)
+        #expect(frame["width"] as? Int == tool["ImageHeight"] as? Int && frame["height"] as? Int == tool["ImageWidth"] as? Int,
+                sourceLocation: sourceLocation)
     }
 
     @Test("a raw whose EXIF libexif cannot reach (here a DNG with its IFDs past the first 64 KiB) takes LibRaw's fields, which match ExifTool's reading",
-          .enabled(if: exiftool != nil, "exiftool is not installed (apt-get install libimage-exiftool-perl): comparison skipped"))
+          .enabled(if: ExifTool.isInstalled, ExifTool.absentMessage))
     func metadataFromLibRaw() async throws {
         let folder = TemporaryFolder()
         var raw = SyntheticRaw(width: 600, height: 400, orientation: 6, exif: Self.nikon(orientation: 6))
@@ -241,14 +239,7 @@ struct RawOriginalTests {
         let make = try #require(camera["make"] as? String)
         #expect(make != tool["Make"] as? String && (tool["Make"] as? String ?? "").lowercased().hasPrefix(make.lowercased()), "\(make)")
         #expect((tool["Model"] as? String ?? "").hasSuffix(camera["model"] as? String ?? "?"), "\(camera)")
-        #expect(camera["serial"] as? String == "\(tool["SerialNumber"] ?? "")")
-        #expect(frame["lens"] as? String == tool["LensModel"] as? String)
-        for (ours, theirs) in [("focalLength", "FocalLength"), ("fNumber", "FNumber"), ("exposureTime", "ExposureTime")] {
-            let value = try #require(frame[ours] as? Double, "\(ours)")
-            #expect(abs(value - (tool[theirs] as? Double ?? .nan)) < 1e-9, "\(ours) \(value) vs ExifTool's \(theirs)")
-        }
-        #expect(frame["iso"] as? Int == tool["ISO"] as? Int)
-        #expect(frame["orientation"] as? Int == tool["Orientation"] as? Int)
+        try Self.expectSameShot(frame, camera: camera, as: tool)
         let gps = try #require(frame["gps"] as? [String: Any])
         // LibRaw holds degrees, minutes and seconds as floats.
         for (ours, theirs) in [("latitude", "GPSLatitude"), ("longitude", "GPSLongitude"), ("altitude", "GPSAltitude")] {
@@ -260,7 +251,6 @@ struct RawOriginalTests {
         let expected = wall.replacingOccurrences(of: ":", with: "-", options: [], range: wall.startIndex..<wall.index(wall.startIndex, offsetBy: 8))
             .replacingOccurrences(of: " ", with: "T") + "Z"
         #expect(frame["captured"] as? String == expected)
-        #expect(frame["width"] as? Int == tool["ImageHeight"] as? Int && frame["height"] as? Int == tool["ImageWidth"] as? Int)
     }
 
     @Test("switching [raw] prefer makes the renditions stale, and regenerate rebuilds them")
