@@ -8,6 +8,9 @@ public struct FrameJob: Sendable {
     public let name: FrameName?
     public let id: String
     public let stem: String
+
+    /// `gallery/id`: the files of one frame share it (`PairWait`, `WorkOffer`).
+    var frameKey: String { "\(gallery.id)/\(id)" }
 }
 
 /// What became of one job.

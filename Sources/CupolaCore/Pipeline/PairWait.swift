@@ -15,11 +15,10 @@ struct PairWait {
     var count: Int { waitingPaths.count }
     func contains(_ path: FilePathBytes) -> Bool { waitingPaths.contains(path) }
 
-    private static func key(_ job: FrameJob) -> String { "\(job.gallery.id)/\(job.id)" }
 
     /// Whether the job may start now; if not, it waits for the one in flight with its key.
     mutating func admit(_ job: FrameJob) -> Bool {
-        let key = Self.key(job)
+        let key = job.frameKey
         guard busy.contains(key) else {
             busy.insert(key)
             keys[job.arrival.path] = key

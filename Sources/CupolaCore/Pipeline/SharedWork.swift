@@ -65,7 +65,7 @@ extension Pipeline {
         for job in jobs { planned[job.arrival.path] = job }
         try clock.measure(.catalog) { () throws(CatalogError) in
             try shared.claims.offer(jobs.map { job in
-                WorkOffer(source: SourceRecord(job.arrival, state: .processing), frame: "\(job.gallery.id)/\(job.id)",
+                WorkOffer(source: SourceRecord(job.arrival, state: .processing), frame: job.frameKey,
                           companion: PairOrder.isCompanion(job.arrival.path, pairs: configuration.settings.pairPrimary))
             })
         }
